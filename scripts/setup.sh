@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages Canvass needs to build, test and run.
+# Skips what is already installed; uses sudo when not root.
+# Usage: scripts/setup.sh            (build + test + run dependencies)
+#        scripts/setup.sh --bench    (also the benchmark baselines: wrk, nginx)
+set -euo pipefail
+
+packages=(
+  build-essential cmake ninja-build ccache pkg-config git
+  libsqlite3-dev sqlite3 libpq-dev libs2-dev libsodium-dev libssl-dev
+  libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
+  libtomlplusplus-dev libspdlog-dev libcli11-dev
+  libavformat-dev libavcodec-dev libavutil-dev libswscale-dev ffmpeg
+  libgtest-dev libgmock-dev libbenchmark-dev
+  curl ca-certificates
+)
+if [[ "${1:-}" == "--bench" ]]; then
+  packages+=(wrk nginx-light)
+fi
+
+missing=()
+for p in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+
+if [[ ${#missing[@]} -eq 0 ]]; then
+  echo "setup: all ${#packages[@]} packages present"
+  exit 0
+fi
+
+sudo=""
+if [[ $(id -u) -ne 0 ]]; then sudo="sudo"; fi
+echo "setup: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -q
+$sudo apt-get install -y -q --no-install-recommends "${missing[@]}"

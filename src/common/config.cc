@@ -1,0 +1,215 @@
+#include "common/config.h"
+
+#include <charconv>
+#include <set>
+#include <toml++/toml.h>
+
+namespace canvass {
+namespace {
+
+// Reads a table's keys into fields, remembering which keys were consumed so that unknown ones
+// can be reported.
+class TableReader {
+ public:
+  TableReader(const toml::table* table, std::string section)
+      : table_(table), section_(std::move(section)) {}
+
+  template <typename T>
+  void Read(const char* key, T* out) {
+    seen_.insert(key);
+    if (!table_ || !status_.ok()) return;
+    const toml::node* node = table_->get(key);
+    if (!node) return;
+    if constexpr (std::is_same_v<T, std::string>) {
+      if (auto v = node->value<std::string>()) { *out = *v; return; }
+    } else if constexpr (std::is_same_v<T, bool>) {
+      if (auto v = node->value<bool>()) { *out = *v; return; }
+    } else {
+      if (auto v = node->value<int64_t>()) { *out = static_cast<T>(*v); return; }
+    }
+    status_ = InvalidArgumentError("config option " + section_ + "." + key + " has the wrong type");
+  }
+
+  Status Finish() {
+    if (!status_.ok() || !table_) return status_;
+    for (const auto& [k, v] : *table_) {
+      if (!seen_.count(std::string(k.str()))) {
+        return InvalidArgumentError("unknown config option " + section_ + "." +
+                                    std::string(k.str()) + " (see docs/ref/config.md)");
+      }
+    }
+    return OkStatus();
+  }
+
+ private:
+  const toml::table* table_;
+  std::string section_;
+  std::set<std::string> seen_;
+  Status status_;
+};
+
+Status Range(std::string_view name, int64_t v, int64_t lo, int64_t hi) {
+  if (v < lo || v > hi) {
+    return InvalidArgumentError("config option " + std::string(name) + " must be between " +
+                                std::to_string(lo) + " and " + std::to_string(hi) + ", got " +
+                                std::to_string(v));
+  }
+  return OkStatus();
+}
+
+}  // namespace
+
+StatusOr<Config> ParseConfig(std::string_view text, std::string_view source_name) {
+  toml::table root;
+  try {
+    root = toml::parse(text, source_name);
+  } catch (const toml::parse_error& e) {
+    const auto& where = e.source().begin;
+    return InvalidArgumentError(std::string(source_name) + ":" + std::to_string(where.line) + ":" +
+                                std::to_string(where.column) + ": " +
+                                std::string(e.description()));
+  }
+  static const std::set<std::string> kSections = {"server", "deployment", "auth", "clips", "log"};
+  for (const auto& [k, v] : root) {
+    if (!kSections.count(std::string(k.str())) || !v.is_table()) {
+      return InvalidArgumentError("unknown config section [" + std::string(k.str()) +
+                                  "] (see docs/ref/config.md)");
+    }
+  }
+  Config c;
+  {
+    TableReader r(root["server"].as_table(), "server");
+    r.Read("listen", &c.server.listen);
+    r.Read("data_dir", &c.server.data_dir);
+    r.Read("threads", &c.server.threads);
+    r.Read("max_header_bytes", &c.server.max_header_bytes);
+    r.Read("max_body_bytes", &c.server.max_body_bytes);
+    r.Read("request_timeout_ms", &c.server.request_timeout_ms);
+    r.Read("shutdown_grace_ms", &c.server.shutdown_grace_ms);
+    r.Read("web_root", &c.server.web_root);
+    CANVASS_RETURN_IF_ERROR(r.Finish());
+  }
+  {
+    TableReader r(root["deployment"].as_table(), "deployment");
+    r.Read("name", &c.deployment.name);
+    CANVASS_RETURN_IF_ERROR(r.Finish());
+  }
+  {
+    TableReader r(root["auth"].as_table(), "auth");
+    r.Read("password_cost", &c.auth.password_cost);
+    r.Read("allow_weak_passwords", &c.auth.allow_weak_passwords);
+    r.Read("session_ttl_s", &c.auth.session_ttl_s);
+    r.Read("login_max_failures", &c.auth.login_max_failures);
+    r.Read("login_window_s", &c.auth.login_window_s);
+    r.Read("login_lockout_s", &c.auth.login_lockout_s);
+    r.Read("resident_signup", &c.auth.resident_signup);
+    r.Read("secure_cookies", &c.auth.secure_cookies);
+    CANVASS_RETURN_IF_ERROR(r.Finish());
+  }
+  {
+    TableReader r(root["clips"].as_table(), "clips");
+    r.Read("default_retention_days", &c.clips.default_retention_days);
+    r.Read("max_retention_days", &c.clips.max_retention_days);
+    r.Read("max_clip_bytes", &c.clips.max_clip_bytes);
+    r.Read("max_clip_duration_s", &c.clips.max_clip_duration_s);
+    r.Read("max_upload_chunk_bytes", &c.clips.max_upload_chunk_bytes);
+    r.Read("max_future_skew_s", &c.clips.max_future_skew_s);
+    r.Read("upload_ttl_s", &c.clips.upload_ttl_s);
+    CANVASS_RETURN_IF_ERROR(r.Finish());
+  }
+  {
+    TableReader r(root["log"].as_table(), "log");
+    r.Read("level", &c.log.level);
+    r.Read("format", &c.log.format);
+    CANVASS_RETURN_IF_ERROR(r.Finish());
+  }
+  return c;
+}
+
+StatusOr<Config> LoadConfigFile(const std::string& path) {
+  toml::table root;
+  std::string text;
+  FILE* f = std::fopen(path.c_str(), "rb");
+  if (!f) return ErrnoStatus(errno, "cannot open config file " + path);
+  char buf[4096];
+  size_t n;
+  while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) text.append(buf, n);
+  std::fclose(f);
+  return ParseConfig(text, path);
+}
+
+Status ParseListenAddress(std::string_view listen, std::string* host, uint16_t* port) {
+  auto bad = [&] {
+    return InvalidArgumentError("listen address '" + std::string(listen) +
+                                "' is not HOST:PORT (for example 127.0.0.1:8080)");
+  };
+  size_t colon = listen.rfind(':');
+  if (colon == std::string_view::npos || colon == 0) return bad();
+  std::string_view h = listen.substr(0, colon), p = listen.substr(colon + 1);
+  if (h.front() == '[') {
+    if (h.back() != ']') return bad();
+    h = h.substr(1, h.size() - 2);
+  }
+  unsigned v = 0;
+  auto [ptr, ec] = std::from_chars(p.data(), p.data() + p.size(), v);
+  if (ec != std::errc() || ptr != p.data() + p.size() || v > 65535) return bad();
+  *host = std::string(h);
+  *port = static_cast<uint16_t>(v);
+  return OkStatus();
+}
+
+Status Config::Validate() const {
+  std::string host;
+  uint16_t port;
+  CANVASS_RETURN_IF_ERROR(ParseListenAddress(server.listen, &host, &port));
+  if (server.data_dir.empty()) return InvalidArgumentError("config option server.data_dir is empty");
+  CANVASS_RETURN_IF_ERROR(Range("server.threads", server.threads, 0, 256));
+  CANVASS_RETURN_IF_ERROR(Range("server.max_header_bytes", server.max_header_bytes, 1024, 1 << 20));
+  CANVASS_RETURN_IF_ERROR(Range("server.max_body_bytes", server.max_body_bytes, 1024, 64 << 20));
+  CANVASS_RETURN_IF_ERROR(Range("server.request_timeout_ms", server.request_timeout_ms, 100, 3'600'000));
+  CANVASS_RETURN_IF_ERROR(Range("server.shutdown_grace_ms", server.shutdown_grace_ms, 0, 600'000));
+  if (deployment.name.empty() || deployment.name.find_first_of(" \n\t+") != std::string::npos) {
+    return InvalidArgumentError(
+        "config option deployment.name must be non-empty without spaces or '+' (it becomes the "
+        "audit log's origin line), got '" + deployment.name + "'");
+  }
+  static const std::set<std::string> kCosts = {"minimum", "interactive", "moderate", "sensitive"};
+  if (!kCosts.count(auth.password_cost)) {
+    return InvalidArgumentError("config option auth.password_cost must be one of interactive, "
+                                "moderate, sensitive (or minimum for tests), got '" +
+                                auth.password_cost + "'");
+  }
+  if (auth.password_cost == "minimum" && !auth.allow_weak_passwords) {
+    return InvalidArgumentError("auth.password_cost = \"minimum\" is for tests only; set "
+                                "auth.allow_weak_passwords = true to use it");
+  }
+  CANVASS_RETURN_IF_ERROR(Range("auth.session_ttl_s", auth.session_ttl_s, 60, 30 * 86400));
+  CANVASS_RETURN_IF_ERROR(Range("auth.login_max_failures", auth.login_max_failures, 1, 1000));
+  CANVASS_RETURN_IF_ERROR(Range("auth.login_window_s", auth.login_window_s, 1, 86400));
+  CANVASS_RETURN_IF_ERROR(Range("auth.login_lockout_s", auth.login_lockout_s, 1, 86400));
+  CANVASS_RETURN_IF_ERROR(Range("clips.max_retention_days", clips.max_retention_days, 1, 3650));
+  CANVASS_RETURN_IF_ERROR(Range("clips.default_retention_days", clips.default_retention_days, 1,
+                                clips.max_retention_days));
+  CANVASS_RETURN_IF_ERROR(Range("clips.max_clip_bytes", clips.max_clip_bytes, 1024, 1LL << 40));
+  CANVASS_RETURN_IF_ERROR(Range("clips.max_clip_duration_s", clips.max_clip_duration_s, 1, 86400));
+  CANVASS_RETURN_IF_ERROR(Range("clips.max_upload_chunk_bytes", clips.max_upload_chunk_bytes,
+                                1 << 20, 256 << 20));
+  if (clips.max_upload_chunk_bytes % (1 << 20) != 0) {
+    return InvalidArgumentError("config option clips.max_upload_chunk_bytes must be a multiple of "
+                                "1048576 (the clip segment size)");
+  }
+  CANVASS_RETURN_IF_ERROR(Range("clips.max_future_skew_s", clips.max_future_skew_s, 0, 86400));
+  CANVASS_RETURN_IF_ERROR(Range("clips.upload_ttl_s", clips.upload_ttl_s, 60, 30 * 86400));
+  static const std::set<std::string> kLevels = {"trace", "debug", "info", "warn", "error"};
+  if (!kLevels.count(log.level)) {
+    return InvalidArgumentError("config option log.level must be one of trace, debug, info, warn, "
+                                "error, got '" + log.level + "'");
+  }
+  if (log.format != "text" && log.format != "json") {
+    return InvalidArgumentError("config option log.format must be text or json, got '" +
+                                log.format + "'");
+  }
+  return OkStatus();
+}
+
+}  // namespace canvass

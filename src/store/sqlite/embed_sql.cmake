@@ -1,0 +1,15 @@
+# Generates a C++ file holding the numbered migration scripts, in order.
+# Inputs: OUT (output .cc), SQL_FILES (list, sorted by number).
+set(content "// Generated from src/store/sqlite/schema/*.sql by embed_sql.cmake. Do not edit.\n")
+string(APPEND content "#include \"store/sqlite/migrations.h\"\nnamespace canvass::sqlite {\n")
+string(APPEND content "const std::vector<Migration>& Migrations() {\n  static const std::vector<Migration> kMigrations = {\n")
+foreach(f IN LISTS SQL_FILES)
+  file(READ "${f}" sql)
+  get_filename_component(name "${f}" NAME_WE)
+  string(SUBSTRING "${name}" 0 4 num)
+  math(EXPR num "${num}")
+  string(APPEND content "    {${num}, \"${name}\", R\"canvass_sql(${sql})canvass_sql\"},\n")
+endforeach()
+string(APPEND content "  };\n  return kMigrations;\n}\n}  // namespace canvass::sqlite\n")
+file(WRITE "${OUT}.tmp" "${content}")
+file(COPY_FILE "${OUT}.tmp" "${OUT}" ONLY_IF_DIFFERENT)

@@ -1,0 +1,808 @@
+#include "store/sqlite/sqlite_store.h"
+
+#include <boost/json.hpp>
+
+#include "store/sqlite/connection.h"
+#include "store/sqlite/migrations.h"
+
+namespace canvass::sqlite {
+namespace json = boost::json;
+
+// ---- row mapping ----------------------------------------------------------------------------
+namespace {
+
+std::string BoundaryToJson(const std::vector<LatLng>& ring) {
+  json::array a;
+  for (const auto& p : ring) a.push_back(json::array{p.lat_deg, p.lng_deg});
+  return json::serialize(a);
+}
+
+StatusOr<std::vector<LatLng>> BoundaryFromJson(const std::string& text) {
+  std::vector<LatLng> out;
+  boost::system::error_code ec;
+  json::value v = json::parse(text, ec);
+  if (ec || !v.is_array()) return DataLossError("agency boundary_json is corrupt");
+  for (const auto& p : v.as_array()) {
+    if (!p.is_array() || p.as_array().size() != 2) return DataLossError("bad boundary vertex");
+    out.push_back({p.as_array()[0].to_number<double>(), p.as_array()[1].to_number<double>()});
+  }
+  return out;
+}
+
+std::string ZonesToJson(const std::vector<PrivacyZone>& zones) {
+  json::array a;
+  for (const auto& z : zones) {
+    json::array poly;
+    for (const auto& p : z) poly.push_back(json::array{p.x, p.y});
+    a.push_back(std::move(poly));
+  }
+  return json::serialize(a);
+}
+
+StatusOr<std::vector<PrivacyZone>> ZonesFromJson(const std::string& text) {
+  std::vector<PrivacyZone> out;
+  boost::system::error_code ec;
+  json::value v = json::parse(text, ec);
+  if (ec || !v.is_array()) return DataLossError("camera privacy_zones_json is corrupt");
+  for (const auto& z : v.as_array()) {
+    if (!z.is_array()) return DataLossError("camera privacy zone is corrupt");
+    PrivacyZone zone;
+    for (const auto& p : z.as_array()) {
+      if (!p.is_array() || p.as_array().size() != 2) return DataLossError("bad zone vertex");
+      zone.push_back({p.as_array()[0].to_number<double>(), p.as_array()[1].to_number<double>()});
+    }
+    out.push_back(std::move(zone));
+  }
+  return out;
+}
+
+constexpr char kAccountCols[] =
+    "id, username, display_name, role, agency_id, password_hash, e2ee_public_key, disabled, "
+    "created_at_us";
+
+StatusOr<Account> ReadAccount(const Statement& st) {
+  Account a;
+  a.id = st.Text(0);
+  a.username = st.Text(1);
+  a.display_name = st.Text(2);
+  CANVASS_ASSIGN_OR_RETURN(a.role, ParseRole(st.Text(3)));
+  a.agency_id = st.Text(4);
+  a.password_hash = st.Text(5);
+  a.e2ee_public_key = st.Blob(6);
+  a.disabled = st.Int(7) != 0;
+  a.created_at_us = st.Int(8);
+  return a;
+}
+
+constexpr char kAgencyCols[] =
+    "id, name, state, federal, boundary_json, verified_at_us, created_at_us";
+
+StatusOr<Agency> ReadAgency(const Statement& st) {
+  Agency a;
+  a.id = st.Text(0);
+  a.name = st.Text(1);
+  a.state = st.Text(2);
+  a.federal = st.Int(3) != 0;
+  CANVASS_ASSIGN_OR_RETURN(a.boundary, BoundaryFromJson(st.Text(4)));
+  a.verified = !st.IsNull(5);
+  a.verified_at_us = st.Int(5);
+  a.created_at_us = st.Int(6);
+  return a;
+}
+
+constexpr char kCameraCols[] =
+    "id, owner_id, name, kind, lat_deg, lng_deg, bearing_deg, privacy_zones_json, "
+    "retention_days, sharing, device_token_hash, created_at_us, updated_at_us, last_seen_at_us";
+
+StatusOr<Camera> ReadCamera(const Statement& st) {
+  Camera c;
+  c.id = st.Text(0);
+  c.owner_id = st.Text(1);
+  c.name = st.Text(2);
+  CANVASS_ASSIGN_OR_RETURN(c.kind, ParseCameraKind(st.Text(3)));
+  c.location = {st.Double(4), st.Double(5)};
+  if (!st.IsNull(6)) c.bearing_deg = static_cast<int>(st.Int(6));
+  CANVASS_ASSIGN_OR_RETURN(c.privacy_zones, ZonesFromJson(st.Text(7)));
+  c.retention_days = static_cast<int>(st.Int(8));
+  CANVASS_ASSIGN_OR_RETURN(c.sharing, ParseSharing(st.Text(9)));
+  c.device_token_hash = st.Text(10);
+  c.created_at_us = st.Int(11);
+  c.updated_at_us = st.Int(12);
+  c.last_seen_at_us = st.Int(13);
+  return c;
+}
+
+constexpr char kClipCols[] =
+    "id, camera_id, owner_id, content_sha256, size_bytes, started_at_us, ended_at_us, container, "
+    "video_codec, width, height, duration_us, has_audio, e2ee, wrapped_key, blob_name, "
+    "created_at_us";
+
+Clip ReadClip(const Statement& st) {
+  Clip c;
+  c.id = st.Text(0);
+  c.camera_id = st.Text(1);
+  c.owner_id = st.Text(2);
+  c.content_sha256 = st.Text(3);
+  c.size_bytes = st.Int(4);
+  c.started_at_us = st.Int(5);
+  c.ended_at_us = st.Int(6);
+  c.container = st.Text(7);
+  c.video_codec = st.Text(8);
+  c.width = static_cast<int>(st.Int(9));
+  c.height = static_cast<int>(st.Int(10));
+  c.duration_us = st.Int(11);
+  c.has_audio = st.Int(12) != 0;
+  c.e2ee = st.Int(13) != 0;
+  c.wrapped_key = st.Blob(14);
+  c.blob_name = st.Text(15);
+  c.created_at_us = st.Int(16);
+  return c;
+}
+
+constexpr char kUploadCols[] =
+    "id, camera_id, owner_id, content_sha256, size_bytes, started_at_us, ended_at_us, e2ee, "
+    "wrapped_key, created_at_us, expires_at_us";
+
+Upload ReadUpload(const Statement& st) {
+  Upload u;
+  u.id = st.Text(0);
+  u.camera_id = st.Text(1);
+  u.owner_id = st.Text(2);
+  u.content_sha256 = st.Text(3);
+  u.size_bytes = st.Int(4);
+  u.started_at_us = st.Int(5);
+  u.ended_at_us = st.Int(6);
+  u.e2ee = st.Int(7) != 0;
+  u.wrapped_key = st.Blob(8);
+  u.created_at_us = st.Int(9);
+  u.expires_at_us = st.Int(10);
+  return u;
+}
+
+Status AppendAudit(Connection& c, const AuditEvent& e) {
+  CANVASS_ASSIGN_OR_RETURN(
+      Statement st,
+      c.Prepare("INSERT INTO audit_events (seq, type, actor_role, actor_agency_id, object_kind, "
+                "reason_code, count, at_us, actor_id, object_id, details_json) VALUES "
+                "((SELECT COALESCE(MAX(seq) + 1, 0) FROM audit_events), ?,?,?,?,?,?,?,?,?,?)"));
+  st.Bind(1, e.type).Bind(2, e.actor_role).Bind(3, e.actor_agency_id).Bind(4, e.object_kind);
+  st.Bind(5, e.reason_code).Bind(6, e.count).Bind(7, e.at_us).Bind(8, e.actor_id);
+  st.Bind(9, e.object_id).Bind(10, e.details_json.empty() ? "{}" : e.details_json);
+  return st.Run();
+}
+
+// Runs a query expected to return at most one row, mapped by `read`.
+template <typename T, typename ReadFn>
+StatusOr<T> QueryOne(Connection& c, const std::string& sql, const std::string& key,
+                     const std::string& what, ReadFn read) {
+  CANVASS_ASSIGN_OR_RETURN(Statement st, c.Prepare(sql));
+  st.Bind(1, key);
+  CANVASS_ASSIGN_OR_RETURN(bool row, st.Step());
+  if (!row) return NotFoundError(what + " not found");
+  return read(st);
+}
+
+Status ExpectOneChange(const Statement& st, const std::string& what) {
+  if (st.Changes() == 0) return NotFoundError(what + " not found");
+  return OkStatus();
+}
+
+}  // namespace
+
+// ---- connections ----------------------------------------------------------------------------
+
+class SqliteStore::ReaderLease {
+ public:
+  ReaderLease(SqliteStore* store, std::unique_ptr<Connection> conn, Status status)
+      : store_(store), conn_(std::move(conn)), status_(std::move(status)) {}
+  ReaderLease(ReaderLease&&) = default;
+  ~ReaderLease() {
+    if (conn_) {
+      std::lock_guard lock(store_->pool_mu_);
+      store_->readers_.push_back(std::move(conn_));
+    }
+  }
+  const Status& status() const { return status_; }
+  Connection& operator*() { return *conn_; }
+
+ private:
+  SqliteStore* store_;
+  std::unique_ptr<Connection> conn_;
+  Status status_;
+};
+
+SqliteStore::SqliteStore(std::string path, std::unique_ptr<Connection> writer)
+    : path_(std::move(path)), writer_(std::move(writer)) {}
+
+SqliteStore::~SqliteStore() = default;
+
+StatusOr<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path, int readers) {
+  CANVASS_ASSIGN_OR_RETURN(auto writer, Connection::Open(path, /*read_only=*/false));
+  CANVASS_RETURN_IF_ERROR(Migrate(*writer));
+  std::unique_ptr<SqliteStore> store(new SqliteStore(path, std::move(writer)));
+  for (int i = 0; i < readers; ++i) {
+    CANVASS_ASSIGN_OR_RETURN(auto r, Connection::Open(path, /*read_only=*/true));
+    store->readers_.push_back(std::move(r));
+  }
+  return store;
+}
+
+SqliteStore::ReaderLease SqliteStore::Reader() {
+  {
+    std::lock_guard lock(pool_mu_);
+    if (!readers_.empty()) {
+      auto c = std::move(readers_.back());
+      readers_.pop_back();
+      return ReaderLease(this, std::move(c), OkStatus());
+    }
+  }
+  // Pool exhausted (more concurrent readers than connections): open one more; it joins the pool.
+  auto c = Connection::Open(path_, /*read_only=*/true);
+  if (!c.ok()) return ReaderLease(this, nullptr, c.status());
+  return ReaderLease(this, std::move(c).value(), OkStatus());
+}
+
+Status SqliteStore::WriteTx(const AuditEvent* audit,
+                            const std::function<Status(Connection&)>& fn) {
+  std::lock_guard lock(write_mu_);
+  Connection& c = *writer_;
+  CANVASS_RETURN_IF_ERROR(c.Exec("BEGIN IMMEDIATE"));
+  Status s = fn(c);
+  if (s.ok() && audit && !audit->type.empty()) s = AppendAudit(c, *audit);
+  if (s.ok()) s = c.Exec("COMMIT");
+  if (!s.ok()) c.Exec("ROLLBACK").IgnoreError();
+  return s;
+}
+
+#define CANVASS_READER(name)   \
+  ReaderLease name##_lease = Reader(); \
+  CANVASS_RETURN_IF_ERROR(name##_lease.status()); \
+  Connection& name = *name##_lease
+
+StatusOr<int> SqliteStore::SchemaVersion() {
+  CANVASS_READER(c);
+  return ReadSchemaVersion(c);
+}
+
+int SqliteStore::ExpectedSchemaVersion() const { return Migrations().back().version; }
+
+// ---- accounts -------------------------------------------------------------------------------
+
+Status SqliteStore::CreateAccount(const Account& a, const AuditEvent& audit) {
+  return WriteTx(&audit, [&](Connection& c) -> Status {
+    CANVASS_ASSIGN_OR_RETURN(
+        Statement st,
+        c.Prepare("INSERT INTO accounts (id, username, display_name, role, agency_id, "
+                  "password_hash, e2ee_public_key, disabled, created_at_us) "
+                  "VALUES (?,?,?,?,?,?,?,?,?)"));
+    st.Bind(1, a.id).Bind(2, a.username).Bind(3, a.display_name).Bind(4, RoleName(a.role));
+    st.BindOrNull(5, a.agency_id).Bind(6, a.password_hash);
+    if (a.e2ee_public_key.empty()) st.BindNull(7); else st.BindBlob(7, a.e2ee_public_key);
+    st.Bind(8, a.disabled).Bind(9, a.created_at_us);
+    Status s = st.Run();
+    if (s.code() == Code::kAlreadyExists) {
+      return AlreadyExistsError("username '" + a.username + "' is taken");
+    }
+    if (s.code() == Code::kFailedPrecondition) {
+      return NotFoundError("agency " + a.agency_id + " not found");
+    }
+    return s;
+  });
+}
+
+StatusOr<Account> SqliteStore::GetAccount(const std::string& id) {
+  CANVASS_READER(c);
+  return QueryOne<Account>(c, std::string("SELECT ") + kAccountCols + " FROM accounts WHERE id=?",
+                           id, "account " + id, ReadAccount);
+}
+
+StatusOr<Account> SqliteStore::FindAccountByUsername(const std::string& username) {
+  CANVASS_READER(c);
+  return QueryOne<Account>(
+      c, std::string("SELECT ") + kAccountCols + " FROM accounts WHERE username=?", username,
+      "account '" + username + "'", ReadAccount);
+}
+
+StatusOr<std::vector<Account>> SqliteStore::ListAccounts(const std::string& agency_id) {
+  CANVASS_READER(c);
+  std::string sql = std::string("SELECT ") + kAccountCols + " FROM accounts";
+  if (!agency_id.empty()) sql += " WHERE agency_id=?";
+  sql += " ORDER BY username";
+  CANVASS_ASSIGN_OR_RETURN(Statement st, c.Prepare(sql));
+  if (!agency_id.empty()) st.Bind(1, agency_id);
+  std::vector<Account> out;
+  for (;;) {
+    CANVASS_ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) break;
+    CANVASS_ASSIGN_OR_RETURN(Account a, ReadAccount(st));
+    out.push_back(std::move(a));
+  }
+  return out;
+}
+
+Status SqliteStore::SetAccountDisabled(const std::string& id, bool disabled,
+                                       const AuditEvent& audit) {
+  return WriteTx(&audit, [&](Connection& c) -> Status {
+    CANVASS_ASSIGN_OR_RETURN(Statement st, c.Prepare("UPDATE accounts SET disabled=? WHERE id=?"));
+    st.Bind(1, disabled).Bind(2, id);
+    CANVASS_RETURN_IF_ERROR(st.Run());
+    if (disabled) {
+      CANVASS_ASSIGN_OR_RETURN(Statement del, c.Prepare("DELETE FROM sessions WHERE account_id=?"));
+      del.Bind(1, id);
+      CANVASS_RETURN_IF_ERROR(del.Run());
+      CANVASS_ASSIGN_OR_RETURN(Statement st2, c.Prepare("SELECT 1 FROM accounts WHERE id=?"));
+      st2.Bind(1, id);
+      CANVASS_ASSIGN_OR_RETURN(bool row, st2.Step());
+      if (!row) return NotFoundError("account " + id + " not found");
+      return OkStatus();
+    }
+    return ExpectOneChange(st, "account " + id);
+  });
+}
+
+Status SqliteStore::SetPasswordHash(const std::string& id, const std::string& hash,
+                                    const AuditEvent& audit) {
+  return WriteTx(&audit, [&](Connection& c) -> Status {
+    CANVASS_ASSIGN_OR_RETURN(Statement st,
+                             c.Prepare("UPDATE accounts SET password_hash=? WHERE id=?"));
+    st.Bind(1, hash).Bind(2, id);
+    CANVASS_RETURN_IF_ERROR(st.Run());
+    return ExpectOneChange(st, "account " + id);
+  });
+}
+
+Status SqliteStore::SetE2eePublicKey(const std::string& id, const std::string& key,
+                                     const AuditEvent& audit) {
+  return WriteTx(&audit, [&](Connection& c) -> Status {
+    CANVASS_ASSIGN_OR_RETURN(Statement st,
+                             c.Prepare("UPDATE accounts SET e2ee_public_key=? WHERE id=?"));
+    if (key.empty()) st.BindNull(1); else st.BindBlob(1, key);
+    st.Bind(2, id);
+    CANVASS_RETURN_IF_ERROR(st.Run());
+    return ExpectOneChange(st, "account " + id);
+  });
+}
+
+// ---- sessions and tokens --------------------------------------------------------------------
+
+Status SqliteStore::CreateSession(const Session& s, const AuditEvent& audit) {
+  return WriteTx(&audit, [&](Connection& c) -> Status {
+    // Expired sessions are swept on each login: cheap, and keeps the table small.
+    CANVASS_ASSIGN_OR_RETURN(Statement sweep,
+                             c.Prepare("DELETE FROM sessions WHERE expires_at_us <= ?"));
+    sweep.Bind(1, s.created_at_us);
+    CANVASS_RETURN_IF_ERROR(sweep.Run());
+    CANVASS_ASSIGN_OR_RETURN(
+        Statement st, c.Prepare("INSERT INTO sessions (token_hash, account_id, csrf_token, "
+                                "created_at_us, expires_at_us) VALUES (?,?,?,?,?)"));
+    st.Bind(1, s.token_hash).Bind(2, s.account_id).Bind(3, s.csrf_token);
+    st.Bind(4, s.created_at_us).Bind(5, s.expires_at_us);
+    return st.Run();
+  });
+}
+
+StatusOr<Session> SqliteStore::FindSession(const std::string& token_hash) {
+  CANVASS_READER(c);
+  return QueryOne<Session>(
+      c,
+      "SELECT token_hash, account_id, csrf_token, created_at_us, expires_at_us FROM sessions "
+      "WHERE token_hash=?",
+      token_hash, "session", [](const Statement& st) -> StatusOr<Session> {
+        return Session{st.Text(0), st.Text(1), st.Text(2), st.Int(3), st.Int(4)};
+      });
+}
+
+Status SqliteStore::DeleteSession(const std::string& token_hash, const AuditEvent& audit) {
+  return WriteTx(&audit, [&](Connection& c) -> Status {
+    CANVASS_ASSIGN_OR_RETURN(Statement st, c.Prepare("DELETE FROM sessions WHERE token_hash=?"));
+    st.Bind(1, token_hash);
+    CANVASS_RETURN_IF_ERROR(st.Run());
+    return ExpectOneChange(st, "session");
+  });
+}
+
+Status SqliteStore::CreateApiToken(const ApiToken& t, const AuditEvent& audit) {
+  return WriteTx(&audit, [&](Connection& c) -> Status {
+    CANVASS_ASSIGN_OR_RETURN(
+        Statement st, c.Prepare("INSERT INTO api_tokens (id, account_id, token_hash, label, "
+                                "created_at_us) VALUES (?,?,?,?,?)"));
+    st.Bind(1, t.id).Bind(2, t.account_id).Bind(3, t.token_hash).Bind(4, t.label);
+    st.Bind(5, t.created_at_us);
+    return st.Run();
+  });
+}
+
+StatusOr<ApiToken> SqliteStore::FindApiToken(const std::string& token_hash) {
+  CANVASS_READER(c);
+  return QueryOne<ApiToken>(
+      c, "SELECT id, account_id, token_hash, label, created_at_us FROM api_tokens "
+         "WHERE token_hash=?",
+      token_hash, "API token", [](const Statement& st) -> StatusOr<ApiToken> {
+        return ApiToken{st.Text(0), st.Text(1), st.Text(2), st.Text(3), st.Int(4)};
+      });
+}
+
+// ---- agencies -------------------------------------------------------------------------------
+
+Status SqliteStore::CreateAgency(const Agency& a, const AuditEvent& audit) {
+  return WriteTx(&audit, [&](Connection& c) -> Status {
+    CANVASS_ASSIGN_OR_RETURN(
+        Statement st, c.Prepare("INSERT INTO agencies (id, name, state, federal, boundary_json, "
+                                "verified_at_us, created_at_us) VALUES (?,?,?,?,?,?,?)"));
+    st.Bind(1, a.id).Bind(2, a.name).Bind(3, a.state).Bind(4, a.federal);
+    st.Bind(5, BoundaryToJson(a.boundary));
+    if (a.verified) st.Bind(6, a.verified_at_us); else st.BindNull(6);
+    st.Bind(7, a.created_at_us);
+    return st.Run();
+  });
+}
+
+StatusOr<Agency> SqliteStore::GetAgency(const std::string& id) {
+  CANVASS_READER(c);
+  return QueryOne<Agency>(c, std::string("SELECT ") + kAgencyCols + " FROM agencies WHERE id=?",
+                          id, "agency " + id, ReadAgency);
+}
+
+StatusOr<std::vector<Agency>> SqliteStore::ListAgencies() {
+  CANVASS_READER(c);
+  CANVASS_ASSIGN_OR_RETURN(
+      Statement st, c.Prepare(std::string("SELECT ") + kAgencyCols + " FROM agencies ORDER BY name"));
+  std::vector<Agency> out;
+  for (;;) {
+    CANVASS_ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) break;
+    CANVASS_ASSIGN_OR_RETURN(Agency a, ReadAgency(st));
+    out.push_back(std::move(a));
+  }
+  return out;
+}
+
+Status SqliteStore::SetAgencyVerified(const std::string& id, int64_t at_us,
+                                      const AuditEvent& audit) {
+  return WriteTx(&audit, [&](Connection& c) -> Status {
+    CANVASS_ASSIGN_OR_RETURN(Statement st,
+                             c.Prepare("UPDATE agencies SET verified_at_us=? WHERE id=?"));
+    st.Bind(1, at_us).Bind(2, id);
+    CANVASS_RETURN_IF_ERROR(st.Run());
+    return ExpectOneChange(st, "agency " + id);
+  });
+}
+
+// ---- cameras --------------------------------------------------------------------------------
+
+Status SqliteStore::CreateCamera(const Camera& cam, const AuditEvent& audit) {
+  return WriteTx(&audit, [&](Connection& c) -> Status {
+    CANVASS_ASSIGN_OR_RETURN(
+        Statement st,
+        c.Prepare("INSERT INTO cameras (id, owner_id, name, kind, lat_deg, lng_deg, bearing_deg, "
+                  "privacy_zones_json, retention_days, sharing, device_token_hash, "
+                  "created_at_us, updated_at_us, last_seen_at_us) "
+                  "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)"));
+    st.Bind(1, cam.id).Bind(2, cam.owner_id).Bind(3, cam.name).Bind(4, CameraKindName(cam.kind));
+    st.Bind(5, cam.location.lat_deg).Bind(6, cam.location.lng_deg);
+    if (cam.bearing_deg) st.Bind(7, *cam.bearing_deg); else st.BindNull(7);
+    st.Bind(8, ZonesToJson(cam.privacy_zones)).Bind(9, cam.retention_days);
+    st.Bind(10, SharingName(cam.sharing)).Bind(11, cam.device_token_hash);
+    st.Bind(12, cam.created_at_us).Bind(13, cam.updated_at_us).Bind(14, cam.last_seen_at_us);
+    return st.Run();
+  });
+}
+
+StatusOr<Camera> SqliteStore::GetCamera(const std::string& id) {
+  CANVASS_READER(c);
+  return QueryOne<Camera>(c, std::string("SELECT ") + kCameraCols + " FROM cameras WHERE id=?",
+                          id, "camera " + id, ReadCamera);
+}
+
+StatusOr<std::vector<Camera>> SqliteStore::ListCamerasByOwner(const std::string& owner_id) {
+  CANVASS_READER(c);
+  CANVASS_ASSIGN_OR_RETURN(
+      Statement st, c.Prepare(std::string("SELECT ") + kCameraCols +
+                              " FROM cameras WHERE owner_id=? ORDER BY created_at_us, id"));
+  st.Bind(1, owner_id);
+  std::vector<Camera> out;
+  for (;;) {
+    CANVASS_ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) break;
+    CANVASS_ASSIGN_OR_RETURN(Camera cam, ReadCamera(st));
+    out.push_back(std::move(cam));
+  }
+  return out;
+}
+
+Status SqliteStore::UpdateCamera(const Camera& cam, const AuditEvent& audit) {
+  return WriteTx(&audit, [&](Connection& c) -> Status {
+    CANVASS_ASSIGN_OR_RETURN(
+        Statement st,
+        c.Prepare("UPDATE cameras SET name=?, kind=?, lat_deg=?, lng_deg=?, bearing_deg=?, "
+                  "privacy_zones_json=?, retention_days=?, sharing=?, updated_at_us=? "
+                  "WHERE id=?"));
+    st.Bind(1, cam.name).Bind(2, CameraKindName(cam.kind));
+    st.Bind(3, cam.location.lat_deg).Bind(4, cam.location.lng_deg);
+    if (cam.bearing_deg) st.Bind(5, *cam.bearing_deg); else st.BindNull(5);
+    st.Bind(6, ZonesToJson(cam.privacy_zones)).Bind(7, cam.retention_days);
+    st.Bind(8, SharingName(cam.sharing)).Bind(9, cam.updated_at_us).Bind(10, cam.id);
+    CANVASS_RETURN_IF_ERROR(st.Run());
+    return ExpectOneChange(st, "camera " + cam.id);
+  });
+}
+
+Status SqliteStore::SetDeviceTokenHash(const std::string& camera_id, const std::string& hash,
+                                       const AuditEvent& audit) {
+  return WriteTx(&audit, [&](Connection& c) -> Status {
+    CANVASS_ASSIGN_OR_RETURN(Statement st,
+                             c.Prepare("UPDATE cameras SET device_token_hash=? WHERE id=?"));
+    st.Bind(1, hash).Bind(2, camera_id);
+    CANVASS_RETURN_IF_ERROR(st.Run());
+    return ExpectOneChange(st, "camera " + camera_id);
+  });
+}
+
+StatusOr<Camera> SqliteStore::FindCameraByDeviceToken(const std::string& token_hash) {
+  CANVASS_READER(c);
+  return QueryOne<Camera>(
+      c, std::string("SELECT ") + kCameraCols + " FROM cameras WHERE device_token_hash=?",
+      token_hash, "camera", ReadCamera);
+}
+
+Status SqliteStore::TouchCamera(const std::string& camera_id, int64_t at_us) {
+  return WriteTx(nullptr, [&](Connection& c) -> Status {
+    CANVASS_ASSIGN_OR_RETURN(Statement st,
+                             c.Prepare("UPDATE cameras SET last_seen_at_us=? WHERE id=?"));
+    st.Bind(1, at_us).Bind(2, camera_id);
+    return st.Run();
+  });
+}
+
+StatusOr<Store::DeletedCamera> SqliteStore::DeleteCamera(const std::string& id,
+                                                         const AuditEvent& audit) {
+  DeletedCamera deleted;
+  Status s = WriteTx(&audit, [&](Connection& c) -> Status {
+    {
+      CANVASS_ASSIGN_OR_RETURN(
+          Statement st, c.Prepare(std::string("SELECT ") + kClipCols +
+                                  " FROM clips WHERE camera_id=?"));
+      st.Bind(1, id);
+      for (;;) {
+        CANVASS_ASSIGN_OR_RETURN(bool row, st.Step());
+        if (!row) break;
+        deleted.clips.push_back(ReadClip(st));
+      }
+    }
+    {
+      CANVASS_ASSIGN_OR_RETURN(
+          Statement st, c.Prepare(std::string("SELECT ") + kUploadCols +
+                                  " FROM uploads WHERE camera_id=?"));
+      st.Bind(1, id);
+      for (;;) {
+        CANVASS_ASSIGN_OR_RETURN(bool row, st.Step());
+        if (!row) break;
+        deleted.uploads.push_back(ReadUpload(st));
+      }
+    }
+    for (const char* sql : {"DELETE FROM clips WHERE camera_id=?",
+                            "DELETE FROM uploads WHERE camera_id=?",
+                            "DELETE FROM motion_events WHERE camera_id=?"}) {
+      CANVASS_ASSIGN_OR_RETURN(Statement st, c.Prepare(sql));
+      st.Bind(1, id);
+      CANVASS_RETURN_IF_ERROR(st.Run());
+    }
+    CANVASS_ASSIGN_OR_RETURN(Statement st, c.Prepare("DELETE FROM cameras WHERE id=?"));
+    st.Bind(1, id);
+    CANVASS_RETURN_IF_ERROR(st.Run());
+    return ExpectOneChange(st, "camera " + id);
+  });
+  if (!s.ok()) return s;
+  return deleted;
+}
+
+// ---- uploads and clips ----------------------------------------------------------------------
+
+Status SqliteStore::CreateUpload(const Upload& u) {
+  return WriteTx(nullptr, [&](Connection& c) -> Status {
+    CANVASS_ASSIGN_OR_RETURN(
+        Statement st,
+        c.Prepare("INSERT INTO uploads (id, camera_id, owner_id, content_sha256, size_bytes, "
+                  "started_at_us, ended_at_us, e2ee, wrapped_key, created_at_us, expires_at_us) "
+                  "VALUES (?,?,?,?,?,?,?,?,?,?,?)"));
+    st.Bind(1, u.id).Bind(2, u.camera_id).Bind(3, u.owner_id).Bind(4, u.content_sha256);
+    st.Bind(5, u.size_bytes).Bind(6, u.started_at_us).Bind(7, u.ended_at_us).Bind(8, u.e2ee);
+    st.BindBlob(9, u.wrapped_key).Bind(10, u.created_at_us).Bind(11, u.expires_at_us);
+    return st.Run();
+  });
+}
+
+StatusOr<Upload> SqliteStore::GetUpload(const std::string& id) {
+  CANVASS_READER(c);
+  return QueryOne<Upload>(c, std::string("SELECT ") + kUploadCols + " FROM uploads WHERE id=?",
+                          id, "upload " + id,
+                          [](const Statement& st) -> StatusOr<Upload> { return ReadUpload(st); });
+}
+
+StatusOr<Upload> SqliteStore::FindUploadByContent(const std::string& camera_id,
+                                                  const std::string& content_sha256) {
+  CANVASS_READER(c);
+  CANVASS_ASSIGN_OR_RETURN(
+      Statement st, c.Prepare(std::string("SELECT ") + kUploadCols +
+                              " FROM uploads WHERE camera_id=? AND content_sha256=?"));
+  st.Bind(1, camera_id).Bind(2, content_sha256);
+  CANVASS_ASSIGN_OR_RETURN(bool row, st.Step());
+  if (!row) return NotFoundError("upload not found");
+  return ReadUpload(st);
+}
+
+Status SqliteStore::DeleteUpload(const std::string& id) {
+  return WriteTx(nullptr, [&](Connection& c) -> Status {
+    CANVASS_ASSIGN_OR_RETURN(Statement st, c.Prepare("DELETE FROM uploads WHERE id=?"));
+    st.Bind(1, id);
+    CANVASS_RETURN_IF_ERROR(st.Run());
+    return ExpectOneChange(st, "upload " + id);
+  });
+}
+
+StatusOr<std::vector<Upload>> SqliteStore::ListUploads() {
+  CANVASS_READER(c);
+  CANVASS_ASSIGN_OR_RETURN(
+      Statement st, c.Prepare(std::string("SELECT ") + kUploadCols + " FROM uploads ORDER BY id"));
+  std::vector<Upload> out;
+  for (;;) {
+    CANVASS_ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) break;
+    out.push_back(ReadUpload(st));
+  }
+  return out;
+}
+
+Status SqliteStore::CompleteUpload(const std::string& upload_id, const Clip& clip,
+                                   const AuditEvent& audit) {
+  return WriteTx(&audit, [&](Connection& c) -> Status {
+    {
+      CANVASS_ASSIGN_OR_RETURN(Statement st, c.Prepare("DELETE FROM uploads WHERE id=?"));
+      st.Bind(1, upload_id);
+      CANVASS_RETURN_IF_ERROR(st.Run());
+      CANVASS_RETURN_IF_ERROR(ExpectOneChange(st, "upload " + upload_id));
+    }
+    CANVASS_ASSIGN_OR_RETURN(
+        Statement st,
+        c.Prepare(std::string("INSERT INTO clips (") + kClipCols +
+                  ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"));
+    st.Bind(1, clip.id).Bind(2, clip.camera_id).Bind(3, clip.owner_id);
+    st.Bind(4, clip.content_sha256).Bind(5, clip.size_bytes).Bind(6, clip.started_at_us);
+    st.Bind(7, clip.ended_at_us).Bind(8, clip.container).Bind(9, clip.video_codec);
+    st.Bind(10, clip.width).Bind(11, clip.height).Bind(12, clip.duration_us);
+    st.Bind(13, clip.has_audio).Bind(14, clip.e2ee).BindBlob(15, clip.wrapped_key);
+    st.Bind(16, clip.blob_name).Bind(17, clip.created_at_us);
+    return st.Run();
+  });
+}
+
+StatusOr<Clip> SqliteStore::GetClip(const std::string& id) {
+  CANVASS_READER(c);
+  return QueryOne<Clip>(c, std::string("SELECT ") + kClipCols + " FROM clips WHERE id=?", id,
+                        "clip " + id,
+                        [](const Statement& st) -> StatusOr<Clip> { return ReadClip(st); });
+}
+
+StatusOr<Clip> SqliteStore::FindClipByContent(const std::string& camera_id,
+                                              const std::string& content_sha256) {
+  CANVASS_READER(c);
+  CANVASS_ASSIGN_OR_RETURN(
+      Statement st, c.Prepare(std::string("SELECT ") + kClipCols +
+                              " FROM clips WHERE camera_id=? AND content_sha256=?"));
+  st.Bind(1, camera_id).Bind(2, content_sha256);
+  CANVASS_ASSIGN_OR_RETURN(bool row, st.Step());
+  if (!row) return NotFoundError("clip not found");
+  return ReadClip(st);
+}
+
+StatusOr<std::vector<Clip>> SqliteStore::ListClips(const std::string& owner_id,
+                                                   const ClipFilter& f) {
+  CANVASS_READER(c);
+  std::string sql = std::string("SELECT ") + kClipCols + " FROM clips WHERE owner_id=?1";
+  if (!f.camera_id.empty()) sql += " AND camera_id=?2";
+  if (f.from_us > 0) sql += " AND ended_at_us > ?3";
+  if (f.to_us > 0) sql += " AND started_at_us < ?4";
+  if (!f.after_id.empty()) {
+    sql += " AND (started_at_us, id) > (SELECT started_at_us, id FROM clips WHERE id=?5)";
+  }
+  sql += " ORDER BY started_at_us, id LIMIT ?6";
+  CANVASS_ASSIGN_OR_RETURN(Statement st, c.Prepare(sql));
+  st.Bind(1, owner_id);
+  if (!f.camera_id.empty()) st.Bind(2, f.camera_id);
+  if (f.from_us > 0) st.Bind(3, f.from_us);
+  if (f.to_us > 0) st.Bind(4, f.to_us);
+  if (!f.after_id.empty()) st.Bind(5, f.after_id);
+  st.Bind(6, f.limit);
+  std::vector<Clip> out;
+  for (;;) {
+    CANVASS_ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) break;
+    out.push_back(ReadClip(st));
+  }
+  return out;
+}
+
+Status SqliteStore::DeleteClip(const std::string& id, const AuditEvent& audit) {
+  return WriteTx(&audit, [&](Connection& c) -> Status {
+    CANVASS_ASSIGN_OR_RETURN(Statement st, c.Prepare("DELETE FROM clips WHERE id=?"));
+    st.Bind(1, id);
+    CANVASS_RETURN_IF_ERROR(st.Run());
+    return ExpectOneChange(st, "clip " + id);
+  });
+}
+
+Status SqliteStore::ForEachClip(const std::function<Status(const Clip&)>& fn) {
+  CANVASS_READER(c);
+  CANVASS_ASSIGN_OR_RETURN(
+      Statement st, c.Prepare(std::string("SELECT ") + kClipCols + " FROM clips ORDER BY id"));
+  for (;;) {
+    CANVASS_ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) return OkStatus();
+    CANVASS_RETURN_IF_ERROR(fn(ReadClip(st)));
+  }
+}
+
+// ---- motion events --------------------------------------------------------------------------
+
+Status SqliteStore::AddMotionEvent(const MotionEvent& e) {
+  return WriteTx(nullptr, [&](Connection& c) -> Status {
+    CANVASS_ASSIGN_OR_RETURN(
+        Statement st, c.Prepare("INSERT INTO motion_events (id, camera_id, owner_id, at_us, "
+                                "score, created_at_us) VALUES (?,?,?,?,?,?)"));
+    st.Bind(1, e.id).Bind(2, e.camera_id).Bind(3, e.owner_id).Bind(4, e.at_us);
+    st.Bind(5, e.score).Bind(6, e.created_at_us);
+    return st.Run();
+  });
+}
+
+StatusOr<std::vector<MotionEvent>> SqliteStore::ListMotionEvents(const std::string& owner_id,
+                                                                 int limit) {
+  CANVASS_READER(c);
+  CANVASS_ASSIGN_OR_RETURN(
+      Statement st, c.Prepare("SELECT id, camera_id, owner_id, at_us, score, created_at_us FROM "
+                              "motion_events WHERE owner_id=? ORDER BY at_us DESC, id LIMIT ?"));
+  st.Bind(1, owner_id).Bind(2, limit);
+  std::vector<MotionEvent> out;
+  for (;;) {
+    CANVASS_ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) break;
+    out.push_back({st.Text(0), st.Text(1), st.Text(2), st.Int(3), st.Double(4), st.Int(5)});
+  }
+  return out;
+}
+
+// ---- audit ----------------------------------------------------------------------------------
+
+Status SqliteStore::RecordAccess(const AuditEvent& audit) {
+  return WriteTx(&audit, [](Connection&) { return OkStatus(); });
+}
+
+StatusOr<std::vector<AuditEvent>> SqliteStore::ListAuditEvents(int64_t first, int limit) {
+  CANVASS_READER(c);
+  CANVASS_ASSIGN_OR_RETURN(
+      Statement st,
+      c.Prepare("SELECT type, actor_role, actor_agency_id, object_kind, reason_code, count, "
+                "at_us, actor_id, object_id, details_json FROM audit_events WHERE seq >= ? "
+                "ORDER BY seq LIMIT ?"));
+  st.Bind(1, first).Bind(2, limit);
+  std::vector<AuditEvent> out;
+  for (;;) {
+    CANVASS_ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) break;
+    AuditEvent e;
+    e.type = st.Text(0);
+    e.actor_role = st.Text(1);
+    e.actor_agency_id = st.Text(2);
+    e.object_kind = st.Text(3);
+    e.reason_code = st.Text(4);
+    e.count = st.Int(5);
+    e.at_us = st.Int(6);
+    e.actor_id = st.Text(7);
+    e.object_id = st.Text(8);
+    e.details_json = st.Text(9);
+    out.push_back(std::move(e));
+  }
+  return out;
+}
+
+}  // namespace canvass::sqlite

@@ -1,0 +1,100 @@
+// SqliteStore: the embedded default Store, one SQLite file in WAL mode.
+//
+// Concurrency: one writer connection behind a mutex (SQLite allows one writer at a time; every
+// write transaction is BEGIN IMMEDIATE so that it never has to be retried half-way) and a pool
+// of reader connections that run in parallel with it.
+// Thread-safety: safe for concurrent use.
+#pragma once
+
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "store/store.h"
+
+namespace canvass::sqlite {
+
+class Connection;
+
+class SqliteStore final : public Store {
+ public:
+  // Opens or creates the database at `path` and applies pending migrations.
+  static StatusOr<std::unique_ptr<SqliteStore>> Open(const std::string& path, int readers = 4);
+  ~SqliteStore() override;
+
+  StatusOr<int> SchemaVersion() override;
+  int ExpectedSchemaVersion() const override;
+
+  Status CreateAccount(const Account& account, const AuditEvent& audit) override;
+  StatusOr<Account> GetAccount(const std::string& id) override;
+  StatusOr<Account> FindAccountByUsername(const std::string& username) override;
+  StatusOr<std::vector<Account>> ListAccounts(const std::string& agency_id) override;
+  Status SetAccountDisabled(const std::string& id, bool disabled,
+                            const AuditEvent& audit) override;
+  Status SetPasswordHash(const std::string& id, const std::string& hash,
+                         const AuditEvent& audit) override;
+  Status SetE2eePublicKey(const std::string& id, const std::string& key,
+                          const AuditEvent& audit) override;
+
+  Status CreateSession(const Session& session, const AuditEvent& audit) override;
+  StatusOr<Session> FindSession(const std::string& token_hash) override;
+  Status DeleteSession(const std::string& token_hash, const AuditEvent& audit) override;
+  Status CreateApiToken(const ApiToken& token, const AuditEvent& audit) override;
+  StatusOr<ApiToken> FindApiToken(const std::string& token_hash) override;
+
+  Status CreateAgency(const Agency& agency, const AuditEvent& audit) override;
+  StatusOr<Agency> GetAgency(const std::string& id) override;
+  StatusOr<std::vector<Agency>> ListAgencies() override;
+  Status SetAgencyVerified(const std::string& id, int64_t at_us, const AuditEvent& audit) override;
+
+  Status CreateCamera(const Camera& camera, const AuditEvent& audit) override;
+  StatusOr<Camera> GetCamera(const std::string& id) override;
+  StatusOr<std::vector<Camera>> ListCamerasByOwner(const std::string& owner_id) override;
+  Status UpdateCamera(const Camera& camera, const AuditEvent& audit) override;
+  Status SetDeviceTokenHash(const std::string& camera_id, const std::string& hash,
+                            const AuditEvent& audit) override;
+  StatusOr<Camera> FindCameraByDeviceToken(const std::string& token_hash) override;
+  Status TouchCamera(const std::string& camera_id, int64_t at_us) override;
+  StatusOr<DeletedCamera> DeleteCamera(const std::string& id, const AuditEvent& audit) override;
+
+  Status CreateUpload(const Upload& upload) override;
+  StatusOr<Upload> GetUpload(const std::string& id) override;
+  StatusOr<Upload> FindUploadByContent(const std::string& camera_id,
+                                       const std::string& content_sha256) override;
+  Status DeleteUpload(const std::string& id) override;
+  StatusOr<std::vector<Upload>> ListUploads() override;
+  Status CompleteUpload(const std::string& upload_id, const Clip& clip,
+                        const AuditEvent& audit) override;
+  StatusOr<Clip> GetClip(const std::string& id) override;
+  StatusOr<Clip> FindClipByContent(const std::string& camera_id,
+                                   const std::string& content_sha256) override;
+  StatusOr<std::vector<Clip>> ListClips(const std::string& owner_id,
+                                        const ClipFilter& filter) override;
+  Status DeleteClip(const std::string& id, const AuditEvent& audit) override;
+  Status ForEachClip(const std::function<Status(const Clip&)>& fn) override;
+
+  Status AddMotionEvent(const MotionEvent& event) override;
+  StatusOr<std::vector<MotionEvent>> ListMotionEvents(const std::string& owner_id,
+                                                      int limit) override;
+
+  Status RecordAccess(const AuditEvent& audit) override;
+  StatusOr<std::vector<AuditEvent>> ListAuditEvents(int64_t first, int limit) override;
+
+ private:
+  class ReaderLease;
+  SqliteStore(std::string path, std::unique_ptr<Connection> writer);
+
+  // Runs fn inside BEGIN IMMEDIATE ... COMMIT on the writer, appending `audit` (if its type is
+  // set) before committing. Rolls back on any error.
+  Status WriteTx(const AuditEvent* audit, const std::function<Status(Connection&)>& fn);
+  ReaderLease Reader();
+
+  std::string path_;
+  std::mutex write_mu_;
+  std::unique_ptr<Connection> writer_;  // GUARDED_BY(write_mu_)
+  std::mutex pool_mu_;
+  std::vector<std::unique_ptr<Connection>> readers_;  // GUARDED_BY(pool_mu_)
+};
+
+}  // namespace canvass::sqlite

@@ -1,0 +1,249 @@
+// The contract every Store implementation passes. Parameterised by a factory so that the
+// PostgreSQL store can run the same suite.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <functional>
+
+#include "store/sqlite/sqlite_store.h"
+#include "store/store.h"
+
+namespace canvass {
+namespace {
+
+using StoreFactory = std::function<std::unique_ptr<Store>(const std::string& dir)>;
+
+std::unique_ptr<Store> MakeSqlite(const std::string& dir) {
+  auto s = sqlite::SqliteStore::Open(dir + "/canvass.db");
+  EXPECT_TRUE(s.ok()) << s.status().ToString();
+  return std::move(s).value();
+}
+
+AuditEvent Ev(std::string type) {
+  AuditEvent e;
+  e.type = std::move(type);
+  e.actor_role = "admin";
+  e.at_us = 1;
+  return e;
+}
+
+class StoreContractTest : public ::testing::TestWithParam<StoreFactory> {
+ protected:
+  void SetUp() override {
+    dir_ = ::testing::TempDir() + "/store_" +
+           ::testing::UnitTest::GetInstance()->current_test_info()->name();
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+    store_ = GetParam()(dir_);
+  }
+
+  Account Resident(const std::string& id, const std::string& username) {
+    Account a;
+    a.id = id;
+    a.username = username;
+    a.display_name = "R " + username;
+    a.role = Role::kResident;
+    a.password_hash = "$argon2id$x";
+    a.created_at_us = 10;
+    return a;
+  }
+
+  Camera Cam(const std::string& id, const std::string& owner) {
+    Camera c;
+    c.id = id;
+    c.owner_id = owner;
+    c.name = "front";
+    c.kind = CameraKind::kDoorbell;
+    c.location = {39.8, -89.65};
+    c.bearing_deg = 90;
+    c.privacy_zones = {{{0, 0}, {0.5, 0}, {0.5, 0.5}}};
+    c.retention_days = 60;
+    c.device_token_hash = "hash-" + id;
+    return c;
+  }
+
+  Clip ClipFor(const std::string& id, const std::string& cam, const std::string& owner,
+               int64_t start) {
+    Clip c;
+    c.id = id;
+    c.camera_id = cam;
+    c.owner_id = owner;
+    c.content_sha256 = "sha-" + id;
+    c.size_bytes = 100;
+    c.started_at_us = start;
+    c.ended_at_us = start + 10;
+    c.container = "mp4";
+    c.wrapped_key = std::string("\x00\x01key", 5);
+    c.blob_name = "blob-" + id;
+    return c;
+  }
+
+  Status AddClip(const Clip& c) {
+    Upload u;
+    u.id = "upl-" + c.id;
+    u.camera_id = c.camera_id;
+    u.owner_id = c.owner_id;
+    u.content_sha256 = c.content_sha256;
+    u.wrapped_key = c.wrapped_key;
+    CANVASS_RETURN_IF_ERROR(store_->CreateUpload(u));
+    return store_->CompleteUpload(u.id, c, Ev("clip.upload"));
+  }
+
+  std::string dir_;
+  std::unique_ptr<Store> store_;
+};
+
+TEST_P(StoreContractTest, SchemaIsAtTheExpectedVersion) {
+  auto v = store_->SchemaVersion();
+  ASSERT_TRUE(v.ok());
+  EXPECT_EQ(*v, store_->ExpectedSchemaVersion());
+}
+
+TEST_P(StoreContractTest, AccountsRoundTripAndUsernamesAreUnique) {
+  ASSERT_TRUE(store_->CreateAccount(Resident("acc_1", "alice"), Ev("account.create")).ok());
+  auto a = store_->FindAccountByUsername("alice");
+  ASSERT_TRUE(a.ok());
+  EXPECT_EQ(a->id, "acc_1");
+  EXPECT_EQ(a->role, Role::kResident);
+  Status dup = store_->CreateAccount(Resident("acc_2", "alice"), Ev("account.create"));
+  EXPECT_EQ(dup.code(), Code::kAlreadyExists);
+  EXPECT_NE(dup.message().find("alice"), std::string::npos);
+  EXPECT_EQ(store_->GetAccount("acc_nope").status().code(), Code::kNotFound);
+}
+
+TEST_P(StoreContractTest, AgencyAccountNeedsAnExistingAgency) {
+  Account a = Resident("acc_1", "officer1");
+  a.role = Role::kOfficer;
+  a.agency_id = "agy_missing";
+  EXPECT_EQ(store_->CreateAccount(a, Ev("account.create")).code(), Code::kNotFound);
+}
+
+TEST_P(StoreContractTest, EveryMutationAppendsItsAuditEventInOrder) {
+  ASSERT_TRUE(store_->CreateAccount(Resident("acc_1", "alice"), Ev("account.create")).ok());
+  ASSERT_TRUE(store_->CreateCamera(Cam("cam_1", "acc_1"), Ev("camera.create")).ok());
+  ASSERT_TRUE(store_->RecordAccess(Ev("clip.view")).ok());
+  auto events = store_->ListAuditEvents(0, 10);
+  ASSERT_TRUE(events.ok());
+  ASSERT_EQ(events->size(), 3u);
+  EXPECT_EQ((*events)[0].type, "account.create");
+  EXPECT_EQ((*events)[1].type, "camera.create");
+  EXPECT_EQ((*events)[2].type, "clip.view");
+}
+
+TEST_P(StoreContractTest, FailedMutationLeavesNeitherChangeNorEvent) {
+  ASSERT_TRUE(store_->CreateAccount(Resident("acc_1", "alice"), Ev("account.create")).ok());
+  // A camera for a missing owner fails the foreign key: no row, no audit event.
+  EXPECT_FALSE(store_->CreateCamera(Cam("cam_1", "acc_missing"), Ev("camera.create")).ok());
+  EXPECT_EQ(store_->GetCamera("cam_1").status().code(), Code::kNotFound);
+  auto events = store_->ListAuditEvents(0, 10);
+  ASSERT_TRUE(events.ok());
+  EXPECT_EQ(events->size(), 1u);
+}
+
+TEST_P(StoreContractTest, CamerasRoundTripUpdateAndDeleteWithTheirClips) {
+  ASSERT_TRUE(store_->CreateAccount(Resident("acc_1", "alice"), Ev("account.create")).ok());
+  ASSERT_TRUE(store_->CreateCamera(Cam("cam_1", "acc_1"), Ev("camera.create")).ok());
+  auto c = store_->GetCamera("cam_1");
+  ASSERT_TRUE(c.ok());
+  EXPECT_EQ(c->privacy_zones, Cam("cam_1", "acc_1").privacy_zones);
+  EXPECT_EQ(c->bearing_deg, 90);
+  c->bearing_deg.reset();
+  c->retention_days = 7;
+  ASSERT_TRUE(store_->UpdateCamera(*c, Ev("camera.update")).ok());
+  EXPECT_EQ(store_->GetCamera("cam_1")->retention_days, 7);
+  EXPECT_FALSE(store_->GetCamera("cam_1")->bearing_deg.has_value());
+  auto by_token = store_->FindCameraByDeviceToken("hash-cam_1");
+  ASSERT_TRUE(by_token.ok());
+  EXPECT_EQ(by_token->id, "cam_1");
+
+  ASSERT_TRUE(AddClip(ClipFor("clp_1", "cam_1", "acc_1", 100)).ok());
+  auto deleted = store_->DeleteCamera("cam_1", Ev("camera.delete"));
+  ASSERT_TRUE(deleted.ok());
+  ASSERT_EQ(deleted->clips.size(), 1u);
+  EXPECT_EQ(deleted->clips[0].blob_name, "blob-clp_1");
+  EXPECT_EQ(store_->GetClip("clp_1").status().code(), Code::kNotFound);
+  EXPECT_EQ(store_->DeleteCamera("cam_1", Ev("camera.delete")).status().code(), Code::kNotFound);
+}
+
+TEST_P(StoreContractTest, ClipsAreUniquePerCameraAndContentAndPaginate) {
+  ASSERT_TRUE(store_->CreateAccount(Resident("acc_1", "alice"), Ev("account.create")).ok());
+  ASSERT_TRUE(store_->CreateCamera(Cam("cam_1", "acc_1"), Ev("camera.create")).ok());
+  for (int i = 0; i < 5; ++i) {
+    ASSERT_TRUE(AddClip(ClipFor("clp_" + std::to_string(i), "cam_1", "acc_1", 100 * i)).ok());
+  }
+  Clip dup = ClipFor("clp_x", "cam_1", "acc_1", 0);
+  dup.content_sha256 = "sha-clp_0";
+  EXPECT_EQ(AddClip(dup).code(), Code::kAlreadyExists);
+  EXPECT_EQ(store_->GetUpload("upl-clp_x").status().code(), Code::kOk)
+      << "a failed completion must leave the upload in place";
+
+  ClipFilter f;
+  f.limit = 2;
+  auto page1 = store_->ListClips("acc_1", f);
+  ASSERT_TRUE(page1.ok());
+  ASSERT_EQ(page1->size(), 2u);
+  f.after_id = page1->back().id;
+  auto page2 = store_->ListClips("acc_1", f);
+  ASSERT_TRUE(page2.ok());
+  ASSERT_EQ(page2->size(), 2u);
+  EXPECT_EQ((*page2)[0].id, "clp_2");
+  ClipFilter window;
+  window.from_us = 150;
+  window.to_us = 301;
+  auto in_window = store_->ListClips("acc_1", window);
+  ASSERT_TRUE(in_window.ok());
+  ASSERT_EQ(in_window->size(), 2u);
+  EXPECT_EQ((*in_window)[0].id, "clp_2");
+  EXPECT_TRUE(store_->ListClips("acc_other", ClipFilter{})->empty());
+  auto found = store_->FindClipByContent("cam_1", "sha-clp_3");
+  ASSERT_TRUE(found.ok());
+  EXPECT_EQ(found->id, "clp_3");
+  EXPECT_EQ(found->wrapped_key, std::string("\x00\x01key", 5));
+}
+
+TEST_P(StoreContractTest, SessionsAndTokensAreFoundByHash) {
+  ASSERT_TRUE(store_->CreateAccount(Resident("acc_1", "alice"), Ev("account.create")).ok());
+  ASSERT_TRUE(store_->CreateSession({"h1", "acc_1", "csrf", 1, 1000}, Ev("account.login")).ok());
+  EXPECT_EQ(store_->FindSession("h1")->account_id, "acc_1");
+  ASSERT_TRUE(store_->DeleteSession("h1", Ev("account.logout")).ok());
+  EXPECT_EQ(store_->FindSession("h1").status().code(), Code::kNotFound);
+  ASSERT_TRUE(store_->CreateApiToken({"tok_1", "acc_1", "th", "cli", 1}, Ev("token.create")).ok());
+  EXPECT_EQ(store_->FindApiToken("th")->account_id, "acc_1");
+}
+
+TEST_P(StoreContractTest, DisablingAnAccountEndsItsSessions) {
+  ASSERT_TRUE(store_->CreateAccount(Resident("acc_1", "alice"), Ev("account.create")).ok());
+  ASSERT_TRUE(store_->CreateSession({"h1", "acc_1", "csrf", 1, 1000}, Ev("account.login")).ok());
+  ASSERT_TRUE(store_->SetAccountDisabled("acc_1", true, Ev("account.disable")).ok());
+  EXPECT_TRUE(store_->GetAccount("acc_1")->disabled);
+  EXPECT_EQ(store_->FindSession("h1").status().code(), Code::kNotFound);
+}
+
+TEST_P(StoreContractTest, AgenciesKeepBoundaryAndVerification) {
+  Agency a;
+  a.id = "agy_1";
+  a.name = "Springfield PD";
+  a.state = "IL";
+  a.boundary = {{39.7, -89.7}, {39.7, -89.6}, {39.9, -89.6}, {39.9, -89.7}};
+  a.created_at_us = 5;
+  ASSERT_TRUE(store_->CreateAgency(a, Ev("agency.create")).ok());
+  EXPECT_FALSE(store_->GetAgency("agy_1")->verified);
+  ASSERT_TRUE(store_->SetAgencyVerified("agy_1", 77, Ev("agency.verify")).ok());
+  auto got = store_->GetAgency("agy_1");
+  ASSERT_TRUE(got.ok());
+  EXPECT_TRUE(got->verified);
+  EXPECT_EQ(got->verified_at_us, 77);
+  EXPECT_EQ(got->boundary, a.boundary);
+}
+
+TEST_P(StoreContractTest, AcknowledgedWritesSurviveReopening) {
+  ASSERT_TRUE(store_->CreateAccount(Resident("acc_1", "alice"), Ev("account.create")).ok());
+  store_.reset();
+  store_ = GetParam()(dir_);
+  EXPECT_TRUE(store_->GetAccount("acc_1").ok());
+}
+
+INSTANTIATE_TEST_SUITE_P(Sqlite, StoreContractTest, ::testing::Values(StoreFactory(MakeSqlite)));
+
+}  // namespace
+}  // namespace canvass
