@@ -1,5 +1,7 @@
 #include "clips/clip_service.h"
 
+#include "clips/clip_check.h"
+
 #include <gtest/gtest.h>
 
 #include "accounts/account_service.h"
@@ -307,6 +309,40 @@ TEST_F(ClipServiceTest, MotionIsStoredAndPushedLive) {
   EXPECT_NE(events[0].data_json.find("porch"), std::string::npos);
   EXPECT_EQ(clips_->ListMotion(owner_, 10)->size(), 1u);
   EXPECT_FALSE(clips_->ReportMotion(device_, kNow, 1.5).ok());
+}
+
+TEST_F(ClipServiceTest, CheckFindsCorruptMissingAndOrphanFilesAndRepairsOrphans) {
+  auto a = Upload(Video());
+  auto b = Upload(Video(3000));
+  ASSERT_TRUE(a.ok() && b.ok());
+  auto clean = CheckClips(*store_, *clips_, fs_, false);
+  ASSERT_TRUE(clean.ok());
+  EXPECT_TRUE(clean->problems.empty());
+  EXPECT_EQ(clean->clips_checked, 2);
+
+  // Flip one byte of a's blob, delete b's, and leave an orphan in each directory.
+  std::string path_a = clips_->BlobPath(a->clip->blob_name);
+  std::string bytes = *FileSystem::Posix()->ReadFile(path_a);
+  bytes[bytes.size() / 2] ^= 1;
+  ASSERT_TRUE(FileSystem::Posix()->WriteFileAtomic(path_a, bytes).ok());
+  ASSERT_TRUE(FileSystem::Posix()->RemoveFile(clips_->BlobPath(b->clip->blob_name)).ok());
+  ASSERT_TRUE(FileSystem::Posix()->WriteFileAtomic(clips_->BlobDir() + "/stray", "x").ok());
+  ASSERT_TRUE(FileSystem::Posix()->WriteFileAtomic(clips_->UploadDir() + "/upl_gone", "x").ok());
+
+  auto bad = CheckClips(*store_, *clips_, fs_, false);
+  ASSERT_TRUE(bad.ok());
+  ASSERT_EQ(bad->problems.size(), 4u);
+  std::string all;
+  for (const auto& p : bad->problems) all += p + "\n";
+  EXPECT_NE(all.find("clip " + a->clip->id), std::string::npos) << all;
+  EXPECT_NE(all.find("clip " + b->clip->id), std::string::npos) << all;
+  EXPECT_NE(all.find("orphan blob stray"), std::string::npos) << all;
+  EXPECT_NE(all.find("orphan upload file upl_gone"), std::string::npos) << all;
+
+  auto repaired = CheckClips(*store_, *clips_, fs_, true);
+  ASSERT_TRUE(repaired.ok());
+  EXPECT_EQ(repaired->orphans_removed, 2);
+  EXPECT_EQ(repaired->problems.size(), 2u) << "rows without good bytes are never repaired away";
 }
 
 }  // namespace

@@ -1,0 +1,226 @@
+#include "api/app.h"
+
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+
+#include "accounts/agency_service.h"
+#include "api/http_status.h"
+#include "api/json_io.h"
+#include "clips/master_key.h"
+#include "store/sqlite/sqlite_store.h"
+
+namespace canvass::api {
+namespace {
+
+constexpr char kLandingPage[] = R"(<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Canvass</title>
+<meta name="viewport" content="width=device-width, initial-scale=1"></head>
+<body style="font-family: system-ui, sans-serif; max-width: 40em; margin: 2em auto">
+<h1>Canvass</h1>
+<p>The Canvass server is running. The JSON API is under <a href="/api/v1/health">/api/v1</a>;
+see docs/ref/api.md. The web UI is served here once it is built (server.web_root).</p>
+</body></html>
+)";
+
+bool IsSafeMethod(const std::string& m) { return m == "GET" || m == "HEAD" || m == "OPTIONS"; }
+
+std::string BearerToken(const Request& r) {
+  const std::string& h = r.Header("authorization");
+  if (h.size() > 7 && (h.starts_with("Bearer ") || h.starts_with("bearer "))) return h.substr(7);
+  return "";
+}
+
+std::string RolesList(const Access& a) {
+  std::string out;
+  for (Role r : a.roles) out += (out.empty() ? "" : ", ") + std::string(RoleName(r));
+  if (a.device) out += std::string(out.empty() ? "" : ", ") + "camera devices";
+  return out;
+}
+
+}  // namespace
+
+StatusOr<std::unique_ptr<App>> App::Open(AppOptions o) {
+  CANVASS_RETURN_IF_ERROR(o.config.Validate());
+  std::unique_ptr<App> app(new App());
+  app->config_ = o.config;
+  app->clock_ = o.clock ? o.clock : SystemClock::Get();
+  app->random_ = o.random ? o.random : Random::System();
+  app->fs_ = o.fs ? o.fs : FileSystem::Posix();
+  InitCrypto();
+  const std::string& dir = app->config_.server.data_dir;
+  CANVASS_RETURN_IF_ERROR(app->fs_->CreateDirs(dir));
+  int threads = app->config_.server.threads > 0
+                    ? app->config_.server.threads
+                    : std::max(2, static_cast<int>(std::thread::hardware_concurrency()));
+  CANVASS_ASSIGN_OR_RETURN(app->store_,
+                           sqlite::SqliteStore::Open(JoinPath(dir, "canvass.db"), threads));
+  CANVASS_ASSIGN_OR_RETURN(
+      media::MasterKey key,
+      LoadOrCreateMasterKey(app->fs_, JoinPath(dir, "keys/master.key"), *app->random_));
+  app->hub_ = std::make_unique<EventHub>();
+  app->accounts_ = std::make_unique<AccountService>(app->store_.get(), app->clock_, app->random_,
+                                                    app->config_.auth);
+  app->agencies_ = std::make_unique<AgencyService>(app->store_.get(), app->clock_, app->random_);
+  app->clips_ = std::make_unique<ClipService>(app->store_.get(), app->fs_, app->clock_,
+                                              app->random_, key, dir, app->config_.clips,
+                                              app->hub_.get());
+  CANVASS_RETURN_IF_ERROR(app->clips_->Init());
+  app->cameras_ = std::make_unique<CameraService>(app->store_.get(), app->clips_.get(),
+                                                  app->clock_, app->random_, app->config_.clips);
+  app->services_ = Services{&app->config_,       app->clock_,          app->store_.get(),
+                            app->accounts_.get(), app->agencies_.get(), app->cameras_.get(),
+                            app->clips_.get(),    app->hub_.get()};
+  RegisterHealthRoutes(app->router_);
+  RegisterSessionRoutes(app->router_);
+  RegisterAccountRoutes(app->router_);
+  RegisterAgencyRoutes(app->router_);
+  RegisterCameraRoutes(app->router_);
+  RegisterUploadRoutes(app->router_);
+  RegisterClipRoutes(app->router_);
+  RegisterEventRoutes(app->router_);
+  return app;
+}
+
+App::~App() { Shutdown(); }
+
+Status App::Start() {
+  HttpServer::Options o;
+  uint16_t port;
+  CANVASS_RETURN_IF_ERROR(ParseListenAddress(config_.server.listen, &o.host, &port));
+  o.port = port;
+  o.threads = config_.server.threads > 0
+                  ? config_.server.threads
+                  : std::max(2, static_cast<int>(std::thread::hardware_concurrency()));
+  o.max_header_bytes = config_.server.max_header_bytes;
+  o.request_timeout_ms = config_.server.request_timeout_ms;
+  http_ = std::make_unique<HttpServer>(
+      o, [this](Request& r) { return Handle(r); },
+      [this](const std::string& m, const std::string& t) { return BodyLimit(m, t); });
+  CANVASS_RETURN_IF_ERROR(http_->Start());
+  maintenance_ = std::thread([this] { MaintenanceLoop(); });
+  return OkStatus();
+}
+
+uint16_t App::port() const { return http_ ? http_->port() : 0; }
+
+std::string App::BaseUrl() const {
+  std::string host;
+  uint16_t port;
+  if (!ParseListenAddress(config_.server.listen, &host, &port).ok()) return "";
+  if (host.find(':') != std::string::npos) host = "[" + host + "]";
+  return "http://" + host + ":" + std::to_string(this->port());
+}
+
+void App::Shutdown() {
+  {
+    std::lock_guard lock(maintenance_mu_);
+    if (stopping_) return;
+    stopping_ = true;
+  }
+  maintenance_cv_.notify_all();
+  if (maintenance_.joinable()) maintenance_.join();
+  if (hub_) hub_->CloseAll();
+  if (http_) http_->Shutdown(std::chrono::milliseconds(config_.server.shutdown_grace_ms));
+}
+
+void App::MaintenanceLoop() {
+  std::unique_lock lock(maintenance_mu_);
+  while (!stopping_) {
+    maintenance_cv_.wait_for(lock, std::chrono::minutes(1));
+    if (stopping_) break;
+    lock.unlock();
+    auto expired = clips_->ExpireUploads();
+    if (!expired.ok()) spdlog::warn("expiring uploads: {}", expired.status().ToString());
+    lock.lock();
+  }
+}
+
+int64_t App::BodyLimit(const std::string& method, const std::string& target) const {
+  std::string path = target.substr(0, target.find('?'));
+  auto m = router_.Find(method, path);
+  if (m.route && m.route->max_body_bytes < 0) return config_.clips.max_upload_chunk_bytes;
+  if (m.route && m.route->max_body_bytes > 0) return m.route->max_body_bytes;
+  return config_.server.max_body_bytes;
+}
+
+Response App::Handle(Request& request) {
+  auto start = std::chrono::steady_clock::now();
+  Response r = Dispatch(request);
+  r.AddHeader("X-Content-Type-Options", "nosniff");
+  if (request.path.starts_with("/api/")) r.AddHeader("Cache-Control", "no-store");
+  auto us = std::chrono::duration_cast<std::chrono::microseconds>(
+                std::chrono::steady_clock::now() - start).count();
+  spdlog::debug("{} {} -> {} ({} us)", request.method, request.path, r.status, us);
+  return r;
+}
+
+Response App::Dispatch(Request& request) {
+  if (!request.path.starts_with("/api/")) {
+    if (request.method == "GET" && (request.path == "/" || request.path == "/index.html")) {
+      Response r;
+      r.content_type = "text/html; charset=utf-8";
+      r.body = kLandingPage;
+      return r;
+    }
+    return ErrorResponse(NotFoundError("no page at " + request.path));
+  }
+  Router::Match m = router_.Find(request.method, request.path);
+  if (!m.route) {
+    if (!m.bad_param.empty()) return ErrorResponse(InvalidArgumentError(m.bad_param));
+    if (!m.allow.empty()) {
+      std::string allow;
+      for (const auto& a : m.allow) allow += (allow.empty() ? "" : ", ") + a;
+      Response r = ErrorResponse(
+          InvalidArgumentError("method " + request.method + " not allowed here; use " + allow));
+      r.status = 405;
+      r.AddHeader("Allow", allow);
+      return r;
+    }
+    return ErrorResponse(
+        NotFoundError("no endpoint " + request.method + " " + request.path + " (see docs/ref/api.md)"));
+  }
+  request.path_params = std::move(m.params);
+  const Route& route = *m.route;
+
+  auto principal = accounts_->Authenticate(request.Cookie("canvass_session"), BearerToken(request));
+  if (!principal.ok()) return ErrorResponse(principal.status());
+  const Principal& p = *principal;
+
+  // Deny by default.
+  const Access& a = route.access;
+  bool allowed = a.anonymous || (p.is_device() && a.device);
+  if (p.is_account()) {
+    for (Role r : a.roles) allowed = allowed || p.account->role == r;
+  }
+  if (!allowed) {
+    if (p.kind == Principal::Kind::kAnonymous) {
+      return ErrorResponse(UnauthenticatedError(
+          "sign in first: send the session cookie or an Authorization: Bearer token"));
+    }
+    return ErrorResponse(PermissionDeniedError("this endpoint is for " + RolesList(a)));
+  }
+  if (a.verified_agency && p.is_account() && IsAgencyRole(p.account->role)) {
+    Status s = RequireVerifiedAgency(p);
+    if (!s.ok()) return ErrorResponse(s);
+  }
+  // CSRF: a browser session must prove it read our page before it changes anything.
+  if (p.via == Principal::Via::kCookie && !IsSafeMethod(request.method) &&
+      request.Header("x-csrf-token") != p.csrf_token) {
+    return ErrorResponse(PermissionDeniedError(
+        "missing or wrong X-CSRF-Token header (it comes with the login response and GET /api/v1/me)"));
+  }
+
+  Context ctx{request, p, services_};
+  StatusOr<Response> res = route.handler(ctx);
+  if (!res.ok()) {
+    Status s = res.status();
+    if (s.code() == Code::kInternal || s.code() == Code::kDataLoss) {
+      spdlog::error("{} {}: {}", request.method, request.path, s.ToString());
+    }
+    return ErrorResponse(s);
+  }
+  return std::move(res).value();
+}
+
+}  // namespace canvass::api

@@ -1,0 +1,75 @@
+// Router: every endpoint, its access rule and its handler, in one table. Deny by default: a
+// route without roles, device or public access cannot be reached by anyone, and
+// tests/api/access_matrix_test.cc walks every route with every role.
+//
+// Patterns are literal segments and typed parameters: "/api/v1/cameras/{id:cam}" matches only
+// well-formed camera ids ("cam_" + 20 base32 characters), so path tricks never reach a handler.
+#pragma once
+
+#include <functional>
+#include <initializer_list>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "api/http_types.h"
+#include "auth/principal.h"
+
+namespace canvass::api {
+
+struct Services;
+
+struct Access {
+  bool anonymous = false;        // anyone, signed in or not
+  bool device = false;           // camera agents (device token)
+  std::vector<Role> roles;       // accounts with one of these roles
+  bool verified_agency = false;  // agency roles additionally need a verified agency
+
+  static Access Public() { return {true, false, {}, false}; }
+  static Access Device() { return {false, true, {}, false}; }
+  static Access Roles(std::initializer_list<Role> r) { return {false, false, r, false}; }
+  static Access AnyAccount() {
+    return {false, false, std::vector<Role>(std::begin(kAllRoles), std::end(kAllRoles)), false};
+  }
+  Access& VerifiedAgency() {
+    verified_agency = true;
+    return *this;
+  }
+};
+
+struct Context {
+  Request& request;
+  const Principal& principal;
+  Services& services;
+  const std::string& Param(const std::string& name) const { return request.path_params.at(name); }
+};
+
+using RouteHandler = std::function<StatusOr<Response>(Context&)>;
+
+struct Route {
+  std::string method;
+  std::string pattern;
+  Access access;
+  RouteHandler handler;
+  int64_t max_body_bytes = 0;  // 0: server.max_body_bytes
+  std::string summary;         // one line, for docs and errors
+};
+
+class Router {
+ public:
+  void Add(Route route);
+
+  struct Match {
+    const Route* route = nullptr;
+    std::map<std::string, std::string> params;
+    std::string bad_param;           // set when a path matched except for a malformed id
+    std::vector<std::string> allow;  // methods allowed on the path (for 405)
+  };
+  Match Find(const std::string& method, const std::string& path) const;
+  const std::vector<Route>& routes() const { return routes_; }
+
+ private:
+  std::vector<Route> routes_;
+};
+
+}  // namespace canvass::api

@@ -1,0 +1,37 @@
+// Services: what handlers may use. Built once by App; handlers never reach the store directly
+// except through these services (the store is listed for health checks only).
+#pragma once
+
+#include "accounts/account_service.h"
+#include "accounts/agency_service.h"
+#include "cameras/camera_service.h"
+#include "clips/clip_service.h"
+#include "common/clock.h"
+#include "common/config.h"
+#include "events/event_hub.h"
+
+namespace canvass::api {
+
+struct Services {
+  const Config* config = nullptr;
+  const Clock* clock = nullptr;
+  Store* store = nullptr;
+  AccountService* accounts = nullptr;
+  AgencyService* agencies = nullptr;
+  CameraService* cameras = nullptr;
+  ClipService* clips = nullptr;
+  EventHub* hub = nullptr;
+};
+
+// Each handlers/*.cc registers its resource's routes.
+class Router;
+void RegisterHealthRoutes(Router& router);
+void RegisterSessionRoutes(Router& router);
+void RegisterAccountRoutes(Router& router);
+void RegisterAgencyRoutes(Router& router);
+void RegisterCameraRoutes(Router& router);
+void RegisterUploadRoutes(Router& router);
+void RegisterClipRoutes(Router& router);
+void RegisterEventRoutes(Router& router);
+
+}  // namespace canvass::api

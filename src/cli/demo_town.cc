@@ -1,0 +1,129 @@
+#include "cli/demo_town.h"
+
+#include <boost/json.hpp>
+
+#include <cmath>
+
+#include "common/sha256.h"
+#include "media/test_video.h"
+
+namespace canvass::cli {
+namespace json = boost::json;
+
+namespace {
+
+constexpr LatLng kCenter{39.7817, -89.6501};  // Springfield, IL
+
+const char* const kStreets[] = {"Elm", "Oak", "Maple", "Cedar", "Pine", "Walnut",
+                                "Birch", "Spruce", "Ash", "Willow", "Hickory", "Poplar"};
+
+std::string Password(Random& r) { return r.NewToken("demo").substr(5, 16); }
+
+}  // namespace
+
+StatusOr<std::vector<DemoAccount>> SeedDemoTown(api::App& app, Random& random) {
+  api::Services& s = app.services();
+  const Principal system = Principal::System();
+  std::vector<DemoAccount> out;
+
+  auto make = [&](Role role, const std::string& username, const std::string& display,
+                  const std::string& agency_id) -> StatusOr<Account> {
+    std::string pw = Password(random);
+    CANVASS_ASSIGN_OR_RETURN(
+        Account a, s.accounts->CreateAccount(system, {username, display, pw, role, agency_id}));
+    Principal p;
+    p.kind = Principal::Kind::kAccount;
+    p.account = a;
+    CANVASS_ASSIGN_OR_RETURN(std::string token, s.accounts->CreateApiToken(p, "demo"));
+    out.push_back({std::string(RoleName(role)), username, pw, token});
+    return a;
+  };
+
+  CANVASS_RETURN_IF_ERROR(make(Role::kAdmin, "admin", "Town administrator", "").status());
+  // The city limits, roughly: a 12 km square around the centre.
+  NewAgency spd{"Springfield Police Department", "IL", false,
+                {{kCenter.lat_deg - 0.055, kCenter.lng_deg - 0.07},
+                 {kCenter.lat_deg - 0.055, kCenter.lng_deg + 0.07},
+                 {kCenter.lat_deg + 0.055, kCenter.lng_deg + 0.07},
+                 {kCenter.lat_deg + 0.055, kCenter.lng_deg - 0.07}}};
+  CANVASS_ASSIGN_OR_RETURN(Agency agency, s.agencies->Create(system, spd));
+  CANVASS_RETURN_IF_ERROR(s.agencies->Verify(system, agency.id));
+  CANVASS_RETURN_IF_ERROR(make(Role::kAgencyAdmin, "chief", "Chief Ortiz", agency.id).status());
+  CANVASS_RETURN_IF_ERROR(make(Role::kSupervisor, "sgt.miller", "Sgt. Miller", agency.id).status());
+  CANVASS_RETURN_IF_ERROR(make(Role::kOfficer, "ofc.chen", "Officer Chen", agency.id).status());
+  CANVASS_RETURN_IF_ERROR(make(Role::kLegal, "legal", "Legal desk", "").status());
+  CANVASS_RETURN_IF_ERROR(make(Role::kAuditor, "auditor", "Public auditor", "").status());
+
+  const int64_t now = s.clock->NowMicros();
+  for (int i = 0; i < 12; ++i) {
+    std::string street = kStreets[i];
+    for (char& c : street) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    CANVASS_ASSIGN_OR_RETURN(
+        Account resident,
+        make(Role::kResident, "resident." + street, std::string(kStreets[i]) + " St household", ""));
+    Principal owner;
+    owner.kind = Principal::Kind::kAccount;
+    owner.account = resident;
+    // Homes on a ring of about 300 to 900 m around the centre.
+    double angle = i * 2 * M_PI / 12, r_m = 300 + 50 * i;
+    CameraInput cam;
+    cam.name = std::string(i % 3 == 0 ? "Doorbell" : "Driveway") + ", " + kStreets[i] + " St";
+    cam.kind = i % 3 == 0 ? CameraKind::kDoorbell : CameraKind::kOutdoor;
+    cam.location = LatLng{kCenter.lat_deg + r_m * std::cos(angle) / 111'195.0,
+                          kCenter.lng_deg + r_m * std::sin(angle) /
+                                                (111'195.0 * std::cos(kCenter.lat_deg * M_PI / 180))};
+    cam.bearing_deg = std::optional<int>((i * 30) % 360);
+    cam.sharing = i % 4 == 3 ? SharingPreference::kNever : SharingPreference::kAsk;
+    if (i % 2 == 0) cam.privacy_zones = std::vector<PrivacyZone>{{{0.7, 0}, {1, 0}, {1, 0.4}, {0.7, 0.4}}};
+    CANVASS_ASSIGN_OR_RETURN(CreatedCamera created, s.cameras->Create(owner, cam));
+    CANVASS_ASSIGN_OR_RETURN(Principal device, s.accounts->Authenticate("", created.device_token));
+    for (int k = 0; k < 2; ++k) {
+      media::TestVideoOptions v;
+      v.seed = static_cast<uint32_t>(i * 10 + k + 1);
+      v.duration_ms = 3000 + 1000 * k;
+      CANVASS_ASSIGN_OR_RETURN(std::string bytes, media::MakeTestVideoBytes(v));
+      UploadRequest req;
+      req.content_sha256 = Sha256Hex(bytes);
+      req.size_bytes = static_cast<int64_t>(bytes.size());
+      req.started_at_us = now - (k * 6 + i + 1) * 3600LL * 1'000'000;
+      req.ended_at_us = req.started_at_us + v.duration_ms * 1000 + 500'000;
+      CANVASS_ASSIGN_OR_RETURN(UploadState st, s.clips->StartUpload(device, req));
+      if (!st.clip) {
+        CANVASS_ASSIGN_OR_RETURN(st, s.clips->AppendChunk(device, st.upload_id, 0, bytes));
+      }
+    }
+    CANVASS_RETURN_IF_ERROR(
+        s.clips->ReportMotion(device, now - (i + 1) * 60'000'000LL, 0.2 + 0.05 * i).status());
+  }
+  return out;
+}
+
+std::string DemoAccountsJson(const std::vector<DemoAccount>& accounts) {
+  json::array a;
+  for (const auto& d : accounts) {
+    a.push_back(json::object{{"role", d.role},
+                             {"username", d.username},
+                             {"password", d.password},
+                             {"token", d.token}});
+  }
+  return json::serialize(a) + "\n";
+}
+
+StatusOr<std::vector<DemoAccount>> ParseDemoAccountsJson(const std::string& text) {
+  boost::system::error_code ec;
+  json::value v = json::parse(text, ec);
+  if (ec || !v.is_array()) return DataLossError("demo-accounts.json is not a JSON array");
+  std::vector<DemoAccount> out;
+  for (const auto& e : v.as_array()) {
+    if (!e.is_object()) return DataLossError("demo-accounts.json holds a non-object");
+    const auto& o = e.as_object();
+    auto str = [&](const char* k) -> std::string {
+      auto it = o.find(k);
+      return it != o.end() && it->value().is_string() ? std::string(it->value().as_string()) : "";
+    };
+    out.push_back({str("role"), str("username"), str("password"), str("token")});
+  }
+  return out;
+}
+
+}  // namespace canvass::cli
