@@ -165,6 +165,18 @@ Response App::Dispatch(Request& request) {
     }
     return ErrorResponse(NotFoundError("no page at " + request.path));
   }
+  std::string raw_path = request.target.substr(0, request.target.find('?'));
+  for (const char* bad : {"%2f", "%2F", "%5c", "%5C", "%00"}) {
+    if (raw_path.find(bad) != std::string::npos) {
+      return ErrorResponse(InvalidArgumentError(
+          "encoded '/', '\\' or NUL in the path is not allowed"));
+    }
+  }
+  if (request.path.find("/../") != std::string::npos ||
+      request.path.find("/./") != std::string::npos || request.path.ends_with("/..") ||
+      request.path.ends_with("/.")) {
+    return ErrorResponse(InvalidArgumentError("path segments '.' and '..' are not allowed"));
+  }
   Router::Match m = router_.Find(request.method, request.path);
   if (!m.route) {
     if (!m.bad_param.empty()) return ErrorResponse(InvalidArgumentError(m.bad_param));

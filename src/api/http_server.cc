@@ -93,6 +93,8 @@ class HttpServer::Impl::Session : public std::enable_shared_from_this<Session> {
     idle_ = true;
     header_parser_.emplace();
     header_parser_->header_limit(static_cast<uint32_t>(server_->options_.max_header_bytes));
+    // The body limit is decided per endpoint once the header is in (OnHeader).
+    header_parser_->body_limit(boost::none);
     stream_.expires_after(std::chrono::milliseconds(server_->options_.request_timeout_ms));
     http::async_read_header(stream_, buffer_, *header_parser_,
                             beast::bind_front_handler(&Session::OnHeader, shared_from_this()));

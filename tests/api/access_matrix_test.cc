@@ -1,0 +1,131 @@
+// Deny by default: every route, every kind of caller. The expected table is written here by
+// hand, apart from the router; a route added without a row here fails the test.
+#include <gtest/gtest.h>
+
+#include <map>
+#include <set>
+
+#include "testing/test_app.h"
+
+namespace canvass {
+namespace {
+
+using testing::TestApp;
+
+const std::set<std::string> kAccounts = {"resident", "officer", "supervisor", "agency_admin",
+                                         "legal",    "auditor", "admin"};
+
+// "METHOD pattern" -> who passes the access gate.
+std::map<std::string, std::set<std::string>> Expected() {
+  std::set<std::string> everyone = kAccounts;
+  everyone.insert("anonymous");
+  everyone.insert("device");
+  const std::set<std::string> resident = {"resident"};
+  const std::set<std::string> device = {"device"};
+  const std::set<std::string> staff = {"admin", "officer", "supervisor", "agency_admin"};
+  return {
+      {"GET /api/v1/health", everyone},
+      {"POST /api/v1/sessions", everyone},
+      {"DELETE /api/v1/sessions/current", kAccounts},
+      {"GET /api/v1/me", kAccounts},
+      {"POST /api/v1/accounts", everyone},
+      {"GET /api/v1/accounts", {"admin", "agency_admin"}},
+      {"GET /api/v1/accounts/{id:acc}", kAccounts},
+      {"POST /api/v1/accounts/{id:acc}/disable", {"admin", "agency_admin"}},
+      {"POST /api/v1/accounts/{id:acc}/enable", {"admin", "agency_admin"}},
+      {"POST /api/v1/tokens", kAccounts},
+      {"PUT /api/v1/me/e2ee-key", resident},
+      {"POST /api/v1/agencies", {"admin"}},
+      {"GET /api/v1/agencies", staff},
+      {"GET /api/v1/agencies/{id:agy}", staff},
+      {"POST /api/v1/agencies/{id:agy}/verify", {"admin"}},
+      {"POST /api/v1/cameras", resident},
+      {"GET /api/v1/cameras", resident},
+      {"GET /api/v1/cameras/{id:cam}", resident},
+      {"PATCH /api/v1/cameras/{id:cam}", resident},
+      {"DELETE /api/v1/cameras/{id:cam}", resident},
+      {"POST /api/v1/cameras/{id:cam}/device-token", resident},
+      {"POST /api/v1/uploads", device},
+      {"GET /api/v1/uploads/{id:upl}", device},
+      {"PATCH /api/v1/uploads/{id:upl}", device},
+      {"GET /api/v1/device", device},
+      {"POST /api/v1/device/heartbeat", device},
+      {"GET /api/v1/clips", resident},
+      {"GET /api/v1/clips/{id:clp}", resident},
+      {"GET /api/v1/clips/{id:clp}/content", resident},
+      {"DELETE /api/v1/clips/{id:clp}", resident},
+      {"POST /api/v1/motion", device},
+      {"GET /api/v1/motion", resident},
+      {"GET /api/v1/events", kAccounts},
+  };
+}
+
+// Replaces "{name:prefix}" with a well-formed id of that prefix.
+std::string Concrete(const std::string& pattern) {
+  std::string out;
+  DeterministicRandom random(3);
+  for (size_t i = 0; i < pattern.size();) {
+    if (pattern[i] == '{') {
+      size_t colon = pattern.find(':', i), end = pattern.find('}', i);
+      out += random.NewId(pattern.substr(colon + 1, end - colon - 1));
+      i = end + 1;
+    } else {
+      out += pattern[i++];
+    }
+  }
+  return out;
+}
+
+TEST(AccessMatrix, EveryRouteIsListedAndEveryCallerIsAllowedOrDeniedAsListed) {
+  TestApp t(/*start=*/false);
+  std::map<std::string, std::string> tokens;  // caller -> bearer token ("" = anonymous)
+  tokens["anonymous"] = "";
+  for (Role r : kAllRoles) {
+    tokens[std::string(RoleName(r))] = t.Make(r, "u-" + std::string(RoleName(r))).token;
+  }
+  tokens["device"] = t.MakeCamera(t.Make(Role::kResident, "camera-owner"));
+
+  auto expected = Expected();
+  std::set<std::string> seen;
+  for (const auto& route : t.app().router().routes()) {
+    std::string key = route.method + " " + route.pattern;
+    seen.insert(key);
+    ASSERT_TRUE(expected.count(key)) << "route " << key << " has no row in the access matrix";
+    for (const auto& [caller, token] : tokens) {
+      api::Request req;
+      req.method = route.method;
+      req.path = Concrete(route.pattern);
+      req.target = req.path;
+      req.body = "{}";
+      if (!token.empty()) req.headers["authorization"] = "Bearer " + token;
+      api::Response res = t.app().Handle(req);
+      bool allowed = expected[key].count(caller) > 0;
+      if (allowed) {
+        EXPECT_NE(res.status, 401) << caller << " " << key << ": " << res.body;
+        EXPECT_NE(res.status, 403) << caller << " " << key << ": " << res.body;
+      } else {
+        EXPECT_EQ(res.status, caller == "anonymous" ? 401 : 403)
+            << caller << " " << key << ": " << res.body;
+      }
+      if (res.events) res.events->Close();
+    }
+  }
+  for (const auto& [key, who] : expected) {
+    EXPECT_TRUE(seen.count(key)) << "the matrix lists " << key << " but no such route exists";
+  }
+}
+
+TEST(AccessMatrix, ForgedOrRevokedCredentialsAreRefusedEvenOnPublicRoutes) {
+  TestApp t(/*start=*/false);
+  api::Request req;
+  req.method = "GET";
+  req.path = req.target = "/api/v1/health";
+  req.headers["authorization"] = "Bearer cvs_forged";
+  EXPECT_EQ(t.app().Handle(req).status, 401);
+  req.headers.erase("authorization");
+  req.headers["cookie"] = "canvass_session=cvc_forged";
+  EXPECT_EQ(t.app().Handle(req).status, 401);
+}
+
+}  // namespace
+}  // namespace canvass

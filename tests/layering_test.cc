@@ -1,0 +1,85 @@
+// Layering rules, checked on the sources (tessera-style): lower layers never include upper ones,
+// and SQL stays in the SQLite store.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <regex>
+#include <set>
+
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string SourceDir() {
+  const char* env = std::getenv("CANVASS_SOURCE_DIR");
+  return env ? env : ".";
+}
+
+// Every #include "x/..." in files under src/<dir>.
+std::vector<std::pair<std::string, std::string>> Includes(const std::string& dir) {
+  std::vector<std::pair<std::string, std::string>> out;
+  std::regex inc(R"(^\s*#include\s+"([a-z_]+)/)");
+  for (const auto& e : fs::recursive_directory_iterator(SourceDir() + "/src/" + dir)) {
+    if (!e.is_regular_file() || e.path().string().ends_with("_test.cc")) continue;
+    std::ifstream in(e.path());
+    std::string line;
+    while (std::getline(in, line)) {
+      std::smatch m;
+      if (std::regex_search(line, m, inc)) out.emplace_back(e.path().string(), m[1]);
+    }
+  }
+  return out;
+}
+
+// Which top-level folders each subsystem may include.
+const std::map<std::string, std::set<std::string>> kAllowed = {
+    {"common", {"common"}},
+    {"geo", {"common", "geo"}},
+    {"audit", {"common", "audit"}},
+    {"events", {"events"}},
+    {"media", {"common", "media"}},
+    {"store", {"common", "geo", "audit", "store"}},
+    {"auth", {"common", "geo", "audit", "store", "auth"}},
+    {"accounts", {"common", "geo", "audit", "store", "auth", "accounts"}},
+    {"clips", {"common", "geo", "audit", "store", "auth", "media", "events", "clips"}},
+    {"cameras", {"common", "geo", "audit", "store", "auth", "clips", "cameras", "media", "events"}},
+};
+
+TEST(Layering, SubsystemsIncludeOnlyTheLayersBelowThem) {
+  for (const auto& [dir, allowed] : kAllowed) {
+    for (const auto& [file, target] : Includes(dir)) {
+      EXPECT_TRUE(allowed.count(target)) << file << " includes " << target << "/";
+    }
+  }
+}
+
+TEST(Layering, OnlyTheStoreAndTheCommandLineTouchSqlite) {
+  for (const char* dir : {"api", "accounts", "cameras", "clips", "auth", "media", "agent"}) {
+    for (const auto& e : fs::recursive_directory_iterator(SourceDir() + "/src/" + dir)) {
+      if (!e.is_regular_file() || e.path().string().ends_with("_test.cc")) continue;
+      std::ifstream in(e.path());
+      std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+      EXPECT_EQ(text.find("sqlite3"), std::string::npos) << e.path();
+      bool is_app = e.path().filename() == "app.cc";  // composition root opens the store
+      if (!is_app) {
+        EXPECT_EQ(text.find("store/sqlite/"), std::string::npos) << e.path();
+      }
+    }
+  }
+}
+
+TEST(Layering, BeastStaysInTheHttpFiles) {
+  for (const auto& e : fs::recursive_directory_iterator(SourceDir() + "/src")) {
+    if (!e.is_regular_file()) continue;
+    std::ifstream in(e.path());
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    std::string name = e.path().filename().string();
+    if (text.find("boost/beast") != std::string::npos) {
+      EXPECT_TRUE(name == "http_server.cc" || name == "http_client.cc") << e.path();
+    }
+  }
+}
+
+}  // namespace

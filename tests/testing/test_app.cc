@@ -1,0 +1,79 @@
+#include "testing/test_app.h"
+
+#include <gtest/gtest.h>
+
+#include "testing/fault_file_system.h"
+
+namespace canvass::testing {
+
+Config TestApp::DefaultConfig() {
+  Config c;
+  c.server.listen = "127.0.0.1:0";
+  c.server.threads = 2;
+  c.server.shutdown_grace_ms = 5000;
+  c.auth.password_cost = "minimum";
+  c.auth.allow_weak_passwords = true;
+  c.log.level = "warn";
+  return c;
+}
+
+TestApp::TestApp(bool start, Config config) {
+  data_dir_ = FreshTestDir();
+  config.server.data_dir = data_dir_;
+  auto app = api::App::Open({config});
+  if (!app.ok()) {
+    ADD_FAILURE() << app.status().ToString();
+    std::abort();
+  }
+  app_ = std::move(app).value();
+  auto agency = services().agencies->Create(
+      Principal::System(), {"Test PD", "IL", false,
+                            {{39.7, -89.8}, {39.7, -89.5}, {39.9, -89.5}, {39.9, -89.8}}});
+  agency_ = *agency;
+  EXPECT_TRUE(services().agencies->Verify(Principal::System(), agency_.id).ok());
+  agency_ = *services().agencies->Get(Principal::System(), agency_.id);
+  if (start) {
+    Status s = app_->Start();
+    if (!s.ok()) {
+      ADD_FAILURE() << s.ToString();
+      std::abort();
+    }
+  }
+}
+
+TestApp::~TestApp() { app_->Shutdown(); }
+
+std::unique_ptr<api::HttpClient> TestApp::Client() {
+  auto c = api::HttpClient::Connect(url());
+  EXPECT_TRUE(c.ok()) << c.status().ToString();
+  return std::move(c).value();
+}
+
+TestApp::Login TestApp::Make(Role role, const std::string& username) {
+  auto a = services().accounts->CreateAccount(
+      Principal::System(),
+      {username, "", "password1234", role, IsAgencyRole(role) ? agency_.id : ""});
+  EXPECT_TRUE(a.ok()) << a.status().ToString();
+  Principal p;
+  p.kind = Principal::Kind::kAccount;
+  p.account = *a;
+  auto t = services().accounts->CreateApiToken(p, "test");
+  EXPECT_TRUE(t.ok());
+  return {*a, *t};
+}
+
+std::string TestApp::MakeCamera(const Login& owner, const std::string& name) {
+  Principal p = *services().accounts->Authenticate("", owner.token);
+  CameraInput in;
+  in.name = name;
+  in.location = LatLng{39.8, -89.65};
+  auto cam = services().cameras->Create(p, in);
+  EXPECT_TRUE(cam.ok()) << cam.status().ToString();
+  return cam->device_token;
+}
+
+api::HttpClient::Headers Bearer(const std::string& token) {
+  return {{"Authorization", "Bearer " + token}};
+}
+
+}  // namespace canvass::testing
