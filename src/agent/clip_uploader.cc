@@ -78,10 +78,15 @@ StatusOr<UploadResult> UploadClip(const std::string& plain, const UploadOptions&
   }
   const std::string id(state.at("upload_id").as_string());
   int64_t offset = state.at("received_bytes").to_number<int64_t>();
+  // Never more than the server takes in one chunk, and a whole number of its segments.
+  const int64_t segment = state.at("chunk_multiple_bytes").to_number<int64_t>();
+  const int64_t chunk_bytes = std::max(
+      segment, std::min(o.chunk_bytes, state.at("max_chunk_bytes").to_number<int64_t>()) /
+                   segment * segment);
   const int64_t size = static_cast<int64_t>(bytes.size());
   int attempts = 0;
   while (true) {
-    int64_t n = std::min(o.chunk_bytes, size - offset);
+    int64_t n = std::min(chunk_bytes, size - offset);
     api::HttpClient::Headers h = auth;
     h.push_back({"Upload-Offset", std::to_string(offset)});
     h.push_back({"Content-Type", "application/offset+octet-stream"});

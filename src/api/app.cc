@@ -19,7 +19,7 @@ constexpr char kLandingPage[] = R"(<!doctype html>
 <body style="font-family: system-ui, sans-serif; max-width: 40em; margin: 2em auto">
 <h1>Canvass</h1>
 <p>The Canvass server is running. The JSON API is under <a href="/api/v1/health">/api/v1</a>;
-see docs/ref/api.md. The web UI is served here once it is built (server.web_root).</p>
+see docs/ref/api.md. The web UI will be served here.</p>
 </body></html>
 )";
 
@@ -147,7 +147,6 @@ int64_t App::BodyLimit(const std::string& method, const std::string& target) con
 Response App::Handle(Request& request) {
   auto start = std::chrono::steady_clock::now();
   Response r = Dispatch(request);
-  r.AddHeader("X-Content-Type-Options", "nosniff");
   if (request.path.starts_with("/api/")) r.AddHeader("Cache-Control", "no-store");
   auto us = std::chrono::duration_cast<std::chrono::microseconds>(
                 std::chrono::steady_clock::now() - start).count();
@@ -195,8 +194,32 @@ Response App::Dispatch(Request& request) {
   request.path_params = std::move(m.params);
   const Route& route = *m.route;
 
-  auto principal = accounts_->Authenticate(request.Cookie("canvass_session"), BearerToken(request));
-  if (!principal.ok()) return ErrorResponse(principal.status());
+  const std::string cookie = request.Cookie("canvass_session");
+  const std::string bearer = BearerToken(request);
+  auto principal = accounts_->Authenticate(cookie, bearer);
+  if (!principal.ok()) {
+    // A bad bearer token is always an error the client must hear about. A stale session cookie
+    // is what browsers carry after a logout elsewhere or an expiry: on public routes (login,
+    // sign-up) it is ignored rather than locking the browser out.
+    if (!route.access.anonymous || !bearer.empty() ||
+        principal.status().code() != Code::kUnauthenticated) {
+      Response r = ErrorResponse(principal.status());
+      if (r.status == 401) r.AddHeader("WWW-Authenticate", "Bearer realm=\"canvass\"");
+      return r;
+    }
+    principal = Principal::Anonymous();
+  }
+  // CSRF: a browser session must prove it read our page before it changes anything. On public
+  // routes a session without its token is treated as anonymous (so logging in again works).
+  if (principal->via == Principal::Via::kCookie && !IsSafeMethod(request.method) &&
+      request.Header("x-csrf-token") != principal->csrf_token) {
+    if (!route.access.anonymous) {
+      return ErrorResponse(PermissionDeniedError(
+          "missing or wrong X-CSRF-Token header (it comes with the login response and GET "
+          "/api/v1/me)"));
+    }
+    principal = Principal::Anonymous();
+  }
   const Principal& p = *principal;
 
   // Deny by default.
@@ -207,8 +230,10 @@ Response App::Dispatch(Request& request) {
   }
   if (!allowed) {
     if (p.kind == Principal::Kind::kAnonymous) {
-      return ErrorResponse(UnauthenticatedError(
+      Response r = ErrorResponse(UnauthenticatedError(
           "sign in first: send the session cookie or an Authorization: Bearer token"));
+      r.AddHeader("WWW-Authenticate", "Bearer realm=\"canvass\"");
+      return r;
     }
     return ErrorResponse(PermissionDeniedError("this endpoint is for " + RolesList(a)));
   }
@@ -216,13 +241,6 @@ Response App::Dispatch(Request& request) {
     Status s = RequireVerifiedAgency(p);
     if (!s.ok()) return ErrorResponse(s);
   }
-  // CSRF: a browser session must prove it read our page before it changes anything.
-  if (p.via == Principal::Via::kCookie && !IsSafeMethod(request.method) &&
-      request.Header("x-csrf-token") != p.csrf_token) {
-    return ErrorResponse(PermissionDeniedError(
-        "missing or wrong X-CSRF-Token header (it comes with the login response and GET /api/v1/me)"));
-  }
-
   Context ctx{request, p, services_};
   StatusOr<Response> res = route.handler(ctx);
   if (!res.ok()) {

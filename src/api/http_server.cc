@@ -25,6 +25,7 @@ namespace {
 
 constexpr size_t kStreamPieceBytes = 1 << 20;
 constexpr auto kSseHeartbeat = std::chrono::seconds(15);
+constexpr size_t kMaxPendingEventBytes = 1 << 20;
 
 }  // namespace
 
@@ -181,6 +182,7 @@ class HttpServer::Impl::Session : public std::enable_shared_from_this<Session> {
     msg->result(static_cast<unsigned>(res.status));
     msg->set(http::field::server, "canvass");
     msg->set(http::field::content_type, res.content_type);
+    msg->set("X-Content-Type-Options", "nosniff");
     for (auto& [k, v] : res.headers) msg->insert(k, v);
     msg->keep_alive(keep_alive_);
     if (res.stream) {
@@ -191,6 +193,7 @@ class HttpServer::Impl::Session : public std::enable_shared_from_this<Session> {
       head->result(static_cast<unsigned>(stream_res_.status));
       head->set(http::field::server, "canvass");
       head->set(http::field::content_type, stream_res_.content_type);
+      head->set("X-Content-Type-Options", "nosniff");
       for (auto& [k, v] : stream_res_.headers) head->insert(k, v);
       head->content_length(static_cast<uint64_t>(stream_res_.stream_length));
       head->keep_alive(keep_alive_);
@@ -242,7 +245,8 @@ class HttpServer::Impl::Session : public std::enable_shared_from_this<Session> {
     }
     auto head = std::make_shared<std::string>(
         "HTTP/1.1 200 OK\r\nServer: canvass\r\nContent-Type: text/event-stream\r\n"
-        "Cache-Control: no-store\r\nConnection: close\r\nX-Accel-Buffering: no\r\n\r\n"
+        "Cache-Control: no-store\r\nConnection: close\r\nX-Accel-Buffering: no\r\n"
+        "X-Content-Type-Options: nosniff\r\n\r\n"
         ": connected\n\n");
     stream_.expires_never();
     heartbeat_.emplace(stream_.get_executor());
@@ -276,6 +280,11 @@ class HttpServer::Impl::Session : public std::enable_shared_from_this<Session> {
     bool open = subscription_->Take(&events);
     for (const auto& e : events) pending_ += "event: " + e.type + "\ndata: " + e.data_json + "\n\n";
     if (!open) closing_after_flush_ = true;
+    if (pending_.size() > kMaxPendingEventBytes) {
+      // The client reads slower than events arrive: drop it; it reconnects and reads its inbox.
+      spdlog::warn("dropping a slow event-stream client ({} bytes pending)", pending_.size());
+      return Close();
+    }
     FlushEvents();
   }
 

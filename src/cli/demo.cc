@@ -13,8 +13,11 @@ namespace canvass::cli {
 namespace {
 
 int RunDemo(CommonFlags flags) {
-  if (flags.data_dir.empty()) flags.data_dir = "var/demo";
-  if (flags.listen.empty()) flags.listen = "127.0.0.1:8080";
+  // The demo's own defaults stand in for the config file's when there is none.
+  if (flags.config_path.empty()) {
+    if (flags.data_dir.empty()) flags.data_dir = "var/demo";
+    if (flags.listen.empty()) flags.listen = "127.0.0.1:8080";
+  }
   auto config = LoadConfig(flags);
   if (!config.ok()) return Fail(config.status());
   config->deployment.name = "demo.canvass.local";

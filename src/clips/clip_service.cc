@@ -278,7 +278,7 @@ StatusOr<UploadState> ClipService::AppendChunk(const Principal& device,
                         ", not " + std::to_string(offset) + "; resume from there");
   }
   if (n > config_.max_upload_chunk_bytes) {
-    return ResourceExhaustedError("a chunk may be at most " +
+    return InvalidArgumentError("a chunk may be at most " +
                                   std::to_string(config_.max_upload_chunk_bytes) + " bytes");
   }
   if (offset + n > size) {

@@ -1,6 +1,7 @@
 #include "common/config.h"
 
 #include <charconv>
+#include <limits>
 #include <set>
 #include <toml++/toml.h>
 
@@ -25,7 +26,15 @@ class TableReader {
     } else if constexpr (std::is_same_v<T, bool>) {
       if (auto v = node->value<bool>()) { *out = *v; return; }
     } else {
-      if (auto v = node->value<int64_t>()) { *out = static_cast<T>(*v); return; }
+      if (auto v = node->value<int64_t>()) {
+        if (*v < std::numeric_limits<T>::min() || *v > std::numeric_limits<T>::max()) {
+          status_ = InvalidArgumentError("config option " + section_ + "." + key +
+                                         " is out of range");
+          return;
+        }
+        *out = static_cast<T>(*v);
+        return;
+      }
     }
     status_ = InvalidArgumentError("config option " + section_ + "." + key + " has the wrong type");
   }
@@ -86,7 +95,6 @@ StatusOr<Config> ParseConfig(std::string_view text, std::string_view source_name
     r.Read("max_body_bytes", &c.server.max_body_bytes);
     r.Read("request_timeout_ms", &c.server.request_timeout_ms);
     r.Read("shutdown_grace_ms", &c.server.shutdown_grace_ms);
-    r.Read("web_root", &c.server.web_root);
     CANVASS_RETURN_IF_ERROR(r.Finish());
   }
   {
@@ -200,10 +208,11 @@ Status Config::Validate() const {
   }
   CANVASS_RETURN_IF_ERROR(Range("clips.max_future_skew_s", clips.max_future_skew_s, 0, 86400));
   CANVASS_RETURN_IF_ERROR(Range("clips.upload_ttl_s", clips.upload_ttl_s, 60, 30 * 86400));
-  static const std::set<std::string> kLevels = {"trace", "debug", "info", "warn", "error"};
+  static const std::set<std::string> kLevels = {"trace", "debug", "info", "warn",
+                                                "error", "critical", "off"};
   if (!kLevels.count(log.level)) {
     return InvalidArgumentError("config option log.level must be one of trace, debug, info, warn, "
-                                "error, got '" + log.level + "'");
+                                "error, critical, off, got '" + log.level + "'");
   }
   if (log.format != "text" && log.format != "json") {
     return InvalidArgumentError("config option log.format must be text or json, got '" +

@@ -18,7 +18,6 @@ struct ServerConfig {
   int64_t max_body_bytes = 1024 * 1024;    // JSON bodies.
   int64_t request_timeout_ms = 30'000;     // Whole request, read to last byte written.
   int64_t shutdown_grace_ms = 10'000;      // In-flight requests may finish this long on SIGTERM.
-  std::string web_root;                    // Static files of the web UI; empty: none served.
 };
 
 struct DeploymentConfig {

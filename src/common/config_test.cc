@@ -60,6 +60,12 @@ TEST(Config, ValidationNamesOptionAndRange) {
   EXPECT_FALSE(f.Validate().ok());
 }
 
+TEST(Config, IntegersThatDoNotFitAreRefusedNotWrapped) {
+  auto c = ParseConfig("[server]\nthreads = 4294967298\n", "t.toml");
+  ASSERT_FALSE(c.ok());
+  EXPECT_NE(c.status().message().find("server.threads is out of range"), std::string::npos);
+}
+
 TEST(Config, ListenAddress) {
   std::string host;
   uint16_t port;

@@ -41,8 +41,10 @@ Status ErrnoStatus(int err, std::string_view what) {
   std::string msg = std::string(what) + ": " + std::strerror(err);
   switch (err) {
     case ENOENT: return NotFoundError(std::move(msg));
+    // Unavailable (503), not ResourceExhausted (429): a full disk is the server's condition,
+    // not a client sending too much or too often.
     case ENOSPC:
-    case EDQUOT: return ResourceExhaustedError(std::move(msg) + " (free disk space)");
+    case EDQUOT: return UnavailableError(std::move(msg) + " (disk full; free disk space)");
     default: return InternalError(std::move(msg));
   }
 }

@@ -35,7 +35,7 @@ TEST(Status, ToStringAndContext) {
 
 TEST(Status, ErrnoMapping) {
   EXPECT_EQ(ErrnoStatus(ENOENT, "open x").code(), Code::kNotFound);
-  EXPECT_EQ(ErrnoStatus(ENOSPC, "write x").code(), Code::kResourceExhausted);
+  EXPECT_EQ(ErrnoStatus(ENOSPC, "write x").code(), Code::kUnavailable);
   EXPECT_EQ(ErrnoStatus(EIO, "write x").code(), Code::kInternal);
 }
 

@@ -56,8 +56,10 @@ std::string FormatRfc3339(int64_t t_us) {
 
 StatusOr<int64_t> ParseRfc3339(std::string_view s) {
   auto bad = [&] {
-    return InvalidArgumentError("'" + std::string(s.substr(0, 40)) +
-                                "' is not an RFC 3339 time such as 2026-11-29T08:00:00Z");
+    std::string msg = "'";
+    msg.append(s.substr(0, 40));
+    msg.append("' is not an RFC 3339 time such as 2026-11-29T08:00:00Z");
+    return InvalidArgumentError(std::move(msg));
   };
   int year, month, day, hour, minute, second;
   if (s.size() < 20 || !ParseDigits(s, 0, 4, &year) || s[4] != '-' ||

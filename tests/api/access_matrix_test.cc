@@ -115,15 +115,25 @@ TEST(AccessMatrix, EveryRouteIsListedAndEveryCallerIsAllowedOrDeniedAsListed) {
   }
 }
 
-TEST(AccessMatrix, ForgedOrRevokedCredentialsAreRefusedEvenOnPublicRoutes) {
+TEST(AccessMatrix, ForgedBearerTokensAreRefusedEvenOnPublicRoutes) {
   TestApp t(/*start=*/false);
   api::Request req;
   req.method = "GET";
   req.path = req.target = "/api/v1/health";
   req.headers["authorization"] = "Bearer cvs_forged";
   EXPECT_EQ(t.app().Handle(req).status, 401);
-  req.headers.erase("authorization");
+  req.headers["authorization"] = "Bearer cvd_forged";
+  EXPECT_EQ(t.app().Handle(req).status, 401);
+}
+
+TEST(AccessMatrix, StaleCookiesAreAnonymousOnPublicRoutesAndRefusedElsewhere) {
+  TestApp t(/*start=*/false);
+  api::Request req;
+  req.method = "GET";
+  req.path = req.target = "/api/v1/health";
   req.headers["cookie"] = "canvass_session=cvc_forged";
+  EXPECT_EQ(t.app().Handle(req).status, 200);
+  req.path = req.target = "/api/v1/me";
   EXPECT_EQ(t.app().Handle(req).status, 401);
 }
 

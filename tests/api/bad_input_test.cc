@@ -110,6 +110,9 @@ TEST_F(BadInputTest, PathTricksAndUnknownRoutes) {
   Expect("GET", "/api/v1/cameras/cam_aaaaaaaaaaaaaaaaaaaa", "", h, 404, "not found");
   Expect("GET", "/api/v1/nothing", "", h, 404, "no endpoint");
   Expect("PUT", "/api/v1/cameras", "{}", h, 405, "not allowed");
+  Expect("GET", "/api/v1/motion?limit=20x", "", h, 400, "limit");
+  Expect("GET", "/api/v1/clips?limit=0", "", h, 400, "limit");
+  Expect("GET", "/api/v1/clips?from=yesterday", "", h, 400, "RFC 3339");
 }
 
 TEST_F(BadInputTest, OversizeBodyIsRefusedBeforeReading) {

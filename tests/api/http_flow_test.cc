@@ -80,7 +80,13 @@ TEST(HttpFlow, ResidentSignsUpLogsInWithCookieAndCsrfGuardsChanges) {
   auto logout = c->Send("DELETE", "/api/v1/sessions/current", "",
                         {{"Cookie", cookie}, {"X-CSRF-Token", csrf}});
   EXPECT_EQ(logout->status, 204);
-  EXPECT_EQ(c->Send("GET", "/api/v1/me", "", {{"Cookie", cookie}})->status, 401);
+  auto stale = c->Send("GET", "/api/v1/me", "", {{"Cookie", cookie}});
+  EXPECT_EQ(stale->status, 401);
+  EXPECT_FALSE(stale->Header("www-authenticate").empty());
+  // The browser still sends the stale cookie when it logs in again: that must work.
+  auto again = c->Send("POST", "/api/v1/sessions",
+                       R"({"username":"dana","password":"correct horse 1"})", {{"Cookie", cookie}});
+  EXPECT_EQ(again->status, 201) << again->body;
 }
 
 TEST(HttpFlow, LoginsAreThrottledWithRetryAfter) {

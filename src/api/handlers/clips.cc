@@ -75,17 +75,27 @@ bool ParseRange(const std::string& h, int64_t size, int64_t* first, int64_t* las
   return *first <= *last && *first < size;
 }
 
+const char* ContentTypeFor(const Clip& clip) {
+  if (clip.e2ee) return "application/octet-stream";
+  if (clip.container == "mp4") return "video/mp4";
+  if (clip.container == "mov") return "video/quicktime";
+  if (clip.container == "matroska") return "video/x-matroska";
+  if (clip.container == "avi") return "video/x-msvideo";
+  if (clip.container == "mpegts") return "video/mp2t";
+  return "application/octet-stream";
+}
+
 StatusOr<Response> Content(Context& c) {
   CANVASS_ASSIGN_OR_RETURN(ClipContent content, c.services.clips->Open(c.principal, c.Param("id")));
   const int64_t size = content.clip.size_bytes;
   auto reader = std::shared_ptr<media::ClipReader>(std::move(content.reader));
   auto mu = std::make_shared<std::mutex>();
   Response r;
-  r.content_type = content.clip.e2ee ? "application/octet-stream" : "video/mp4";
+  r.content_type = ContentTypeFor(content.clip);
   r.AddHeader("Accept-Ranges", "bytes");
   r.AddHeader("ETag", "\"" + content.clip.content_sha256 + "\"");
   r.AddHeader("Content-Disposition", "inline; filename=\"" + content.clip.id +
-                                         (content.clip.e2ee ? ".sealed\"" : ".mp4\""));
+                                         (content.clip.e2ee ? ".sealed\"" : ".video\""));
   r.stream = [reader, mu](int64_t off, size_t n) {
     std::lock_guard lock(*mu);
     return reader->ReadAt(off, n);

@@ -1,4 +1,6 @@
 // Motion events in (from agents) and live events out (Server-Sent Events).
+#include <charconv>
+
 #include "api/json_io.h"
 #include "api/router.h"
 #include "api/services.h"
@@ -24,7 +26,13 @@ void RegisterEventRoutes(Router& router) {
               [](Context& c) -> StatusOr<Response> {
                 int limit = 50;
                 if (auto* l = c.request.Query("limit")) {
-                  limit = std::atoi(l->c_str());
+                  int64_t v = 0;
+                  auto [ptr, ec] = std::from_chars(l->data(), l->data() + l->size(), v);
+                  if (l->empty() || ec != std::errc() || ptr != l->data() + l->size() || v < 1 ||
+                      v > 1000) {
+                    return InvalidArgumentError("limit must be an integer between 1 and 1000");
+                  }
+                  limit = static_cast<int>(v);
                 }
                 CANVASS_ASSIGN_OR_RETURN(auto events,
                                          c.services.clips->ListMotion(c.principal, limit));

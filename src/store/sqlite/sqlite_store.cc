@@ -703,7 +703,8 @@ StatusOr<std::vector<Clip>> SqliteStore::ListClips(const std::string& owner_id,
   if (f.from_us > 0) sql += " AND ended_at_us > ?3";
   if (f.to_us > 0) sql += " AND started_at_us < ?4";
   if (!f.after_id.empty()) {
-    sql += " AND (started_at_us, id) > (SELECT started_at_us, id FROM clips WHERE id=?5)";
+    sql += " AND (started_at_us, id) > (SELECT started_at_us, id FROM clips WHERE id=?5 AND "
+           "owner_id=?1)";
   }
   sql += " ORDER BY started_at_us, id LIMIT ?6";
   CANVASS_ASSIGN_OR_RETURN(Statement st, c.Prepare(sql));
