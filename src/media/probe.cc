@@ -72,6 +72,25 @@ int RefuseNestedOpen(AVFormatContext*, AVIOContext**, const char*, int, AVDictio
 }
 
 // Owns the AVIOContext and the AVFormatContext of one probe.
+
+// True when the demuxer's header alone gives a video stream with codec, size and a duration.
+bool HeaderDescribesVideo(const AVFormatContext& format) {
+  if (format.ctx_flags & AVFMTCTX_NOHEADER) return false;
+  for (unsigned i = 0; i < format.nb_streams; ++i) {
+    const AVStream* st = format.streams[i];
+    const AVCodecParameters* par = st->codecpar;
+    if (par->codec_type != AVMEDIA_TYPE_VIDEO || par->codec_id == AV_CODEC_ID_NONE ||
+        par->width <= 0 || par->height <= 0) {
+      continue;
+    }
+    if ((format.duration != AV_NOPTS_VALUE && format.duration > 0) ||
+        (st->duration != AV_NOPTS_VALUE && st->duration > 0)) {
+      return true;
+    }
+  }
+  return false;
+}
+
 class ProbeSession {
  public:
   ~ProbeSession() {
@@ -100,8 +119,13 @@ class ProbeSession {
     int rc = avformat_open_input(&format, nullptr, nullptr, nullptr);
     if (rc < 0) return LibavFailure(source, rc, "unrecognised data");
     format_ = format;
-    rc = avformat_find_stream_info(format_, nullptr);
-    if (rc < 0) return LibavFailure(source, rc, "cannot read its streams");
+    // Containers with a header (MP4, MOV, Matroska) describe their streams fully: decoding frames
+    // to learn what the header already says costs more than the rest of ingest together (see
+    // docs/benchmarks.md). Only headerless formats (MPEG-TS, raw streams) need the slow path.
+    if (!HeaderDescribesVideo(*format_)) {
+      rc = avformat_find_stream_info(format_, nullptr);
+      if (rc < 0) return LibavFailure(source, rc, "cannot read its streams");
+    }
     return OkStatus();
   }
 
