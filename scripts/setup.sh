@@ -7,7 +7,7 @@ set -euo pipefail
 
 packages=(
   build-essential cmake ninja-build ccache pkg-config git
-  libsqlite3-dev sqlite3 libpq-dev libs2-dev libsodium-dev libssl-dev
+  libsqlite3-dev sqlite3 libpq-dev libs2-dev libabsl-dev libsodium-dev libssl-dev
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   libtomlplusplus-dev libspdlog-dev libcli11-dev
   libavformat-dev libavcodec-dev libavutil-dev libswscale-dev ffmpeg
