@@ -25,6 +25,7 @@ struct AuditEvent {
   std::string actor_id;       // Account or camera id.
   std::string object_id;
   std::string details_json;   // Free-form JSON object with the exact request; "{}" if none.
+  std::string case_number;    // Published only as an HMAC under the deployment key.
 };
 
 }  // namespace canvass

@@ -104,11 +104,43 @@ class Store {
   virtual StatusOr<std::vector<MotionEvent>> ListMotionEvents(const std::string& owner_id,
                                                               int limit) = 0;
 
-  // --- audit ---
+  // --- audit log (docs/design/audit.md) ---
   // Records a read of protected data (no state change besides the event itself).
   virtual Status RecordAccess(const AuditEvent& audit) = 0;
-  // Events in order of appending, from `first` (0-based), at most `limit`.
-  virtual StatusOr<std::vector<AuditEvent>> ListAuditEvents(int64_t first, int limit) = 0;
+
+  struct AuditRow {
+    int64_t index = 0;  // leaf index
+    AuditEvent event;
+    std::string salt;   // of the commitment
+    std::string leaf;   // empty until integrated
+  };
+  virtual StatusOr<int64_t> AuditEventCount() = 0;
+  // Rows in leaf order from `first`, at most `limit`.
+  virtual StatusOr<std::vector<AuditRow>> ReadAuditRows(int64_t first, int limit) = 0;
+  // A tile's bytes (a partial tile is shorter); NotFound if the tree has none there yet.
+  virtual StatusOr<std::string> ReadAuditTile(int level, int64_t index) = 0;
+  struct AuditCheckpoint {
+    int64_t size = 0;
+    std::string root;  // 32 bytes
+    std::string note;  // signed
+    int64_t created_at_us = 0;
+  };
+  // NotFound before the first checkpoint.
+  virtual StatusOr<AuditCheckpoint> LatestAuditCheckpoint() = 0;
+  struct AuditIntegration {
+    int64_t first = 0;                // leaf index of leaves[0]
+    std::vector<std::string> leaves;  // encoded leaves of rows first..first+n-1
+    struct Tile {
+      int level;
+      int64_t index;
+      std::string data;
+    };
+    std::vector<Tile> tiles;          // tiles written or grown
+    AuditCheckpoint checkpoint;
+  };
+  // Stores leaves, tiles and the new checkpoint in one transaction. FailedPrecondition if the
+  // checkpoint does not extend the latest one (two integrators, or a stale one).
+  virtual Status CommitAuditIntegration(const AuditIntegration& in) = 0;
 };
 
 }  // namespace canvass

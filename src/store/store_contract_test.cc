@@ -23,6 +23,7 @@ AuditEvent Ev(std::string type) {
   AuditEvent e;
   e.type = std::move(type);
   e.actor_role = "admin";
+  e.object_kind = e.type.substr(0, e.type.find('.'));
   e.at_us = 1;
   return e;
 }
@@ -122,12 +123,16 @@ TEST_P(StoreContractTest, EveryMutationAppendsItsAuditEventInOrder) {
   ASSERT_TRUE(store_->CreateAccount(Resident("acc_1", "alice"), Ev("account.create")).ok());
   ASSERT_TRUE(store_->CreateCamera(Cam("cam_1", "acc_1"), Ev("camera.create")).ok());
   ASSERT_TRUE(store_->RecordAccess(Ev("clip.view")).ok());
-  auto events = store_->ListAuditEvents(0, 10);
+  auto events = store_->ReadAuditRows(0, 10);
   ASSERT_TRUE(events.ok());
   ASSERT_EQ(events->size(), 3u);
-  EXPECT_EQ((*events)[0].type, "account.create");
-  EXPECT_EQ((*events)[1].type, "camera.create");
-  EXPECT_EQ((*events)[2].type, "clip.view");
+  EXPECT_EQ((*events)[0].event.type, "account.create");
+  EXPECT_EQ((*events)[1].event.type, "camera.create");
+  EXPECT_EQ((*events)[2].event.type, "clip.view");
+  EXPECT_EQ((*events)[2].index, 2);
+  EXPECT_EQ((*events)[0].salt.size(), 32u);
+  EXPECT_NE((*events)[0].salt, (*events)[1].salt);
+  EXPECT_EQ(*store_->AuditEventCount(), 3);
 }
 
 TEST_P(StoreContractTest, FailedMutationLeavesNeitherChangeNorEvent) {
@@ -135,9 +140,38 @@ TEST_P(StoreContractTest, FailedMutationLeavesNeitherChangeNorEvent) {
   // A camera for a missing owner fails the foreign key: no row, no audit event.
   EXPECT_FALSE(store_->CreateCamera(Cam("cam_1", "acc_missing"), Ev("camera.create")).ok());
   EXPECT_EQ(store_->GetCamera("cam_1").status().code(), Code::kNotFound);
-  auto events = store_->ListAuditEvents(0, 10);
+  auto events = store_->ReadAuditRows(0, 10);
   ASSERT_TRUE(events.ok());
   EXPECT_EQ(events->size(), 1u);
+}
+
+TEST_P(StoreContractTest, FreeTextInAPublicAuditFieldIsRefusedWithItsChange) {
+  AuditEvent bad = Ev("account.create");
+  bad.reason_code = "because Alice Smith of 12 Elm St asked";
+  EXPECT_EQ(store_->CreateAccount(Resident("acc_1", "alice"), bad).code(), Code::kInvalidArgument);
+  EXPECT_EQ(store_->GetAccount("acc_1").status().code(), Code::kNotFound);
+}
+
+TEST_P(StoreContractTest, AuditIntegrationsMustExtendTheLatestCheckpoint) {
+  ASSERT_TRUE(store_->RecordAccess(Ev("clip.view")).ok());
+  ASSERT_TRUE(store_->RecordAccess(Ev("clip.view")).ok());
+  EXPECT_EQ(store_->LatestAuditCheckpoint().status().code(), Code::kNotFound);
+  Store::AuditIntegration in;
+  in.first = 0;
+  in.leaves = {"leaf0", "leaf1"};
+  in.tiles = {{0, 0, std::string(64, 'h')}};
+  in.checkpoint = {2, std::string(32, 'r'), "note", 5};
+  ASSERT_TRUE(store_->CommitAuditIntegration(in).ok());
+  EXPECT_EQ(store_->LatestAuditCheckpoint()->size, 2);
+  EXPECT_EQ(*store_->ReadAuditTile(0, 0), std::string(64, 'h'));
+  EXPECT_EQ((*store_->ReadAuditRows(1, 1))[0].leaf, "leaf1");
+  // Replaying it (a second integrator, or a stale one) is refused and changes nothing.
+  EXPECT_EQ(store_->CommitAuditIntegration(in).code(), Code::kFailedPrecondition);
+  in.first = 2;
+  in.leaves = {"leaf2"};
+  in.checkpoint = {3, std::string(32, 'r'), "note", 6};
+  EXPECT_EQ(store_->CommitAuditIntegration(in).code(), Code::kDataLoss) << "leaf 2 has no event";
+  EXPECT_EQ(store_->LatestAuditCheckpoint()->size, 2);
 }
 
 TEST_P(StoreContractTest, CamerasRoundTripUpdateAndDeleteWithTheirClips) {

@@ -2,6 +2,7 @@
 
 #include <boost/json.hpp>
 
+#include "audit/leaf.h"
 #include "store/sqlite/connection.h"
 #include "store/sqlite/migrations.h"
 
@@ -159,16 +160,28 @@ Upload ReadUpload(const Statement& st) {
   return u;
 }
 
-Status AppendAudit(Connection& c, const AuditEvent& e) {
-  CANVASS_ASSIGN_OR_RETURN(
-      Statement st,
-      c.Prepare("INSERT INTO audit_events (seq, type, actor_role, actor_agency_id, object_kind, "
-                "reason_code, count, at_us, actor_id, object_id, details_json) VALUES "
-                "((SELECT COALESCE(MAX(seq) + 1, 0) FROM audit_events), ?,?,?,?,?,?,?,?,?,?)"));
-  st.Bind(1, e.type).Bind(2, e.actor_role).Bind(3, e.actor_agency_id).Bind(4, e.object_kind);
-  st.Bind(5, e.reason_code).Bind(6, e.count).Bind(7, e.at_us).Bind(8, e.actor_id);
-  st.Bind(9, e.object_id).Bind(10, e.details_json.empty() ? "{}" : e.details_json);
-  return st.Run();
+constexpr char kAuditCols[] =
+    "seq, type, actor_role, actor_agency_id, object_kind, reason_code, count, at_us, actor_id, "
+    "object_id, details_json, case_number, salt, leaf";
+
+Store::AuditRow ReadAuditRow(const Statement& st) {
+  Store::AuditRow r;
+  r.index = st.Int(0);
+  AuditEvent& e = r.event;
+  e.type = st.Text(1);
+  e.actor_role = st.Text(2);
+  e.actor_agency_id = st.Text(3);
+  e.object_kind = st.Text(4);
+  e.reason_code = st.Text(5);
+  e.count = st.Int(6);
+  e.at_us = st.Int(7);
+  e.actor_id = st.Text(8);
+  e.object_id = st.Text(9);
+  e.details_json = st.Text(10);
+  e.case_number = st.Text(11);
+  r.salt = st.Blob(12);
+  r.leaf = st.Blob(13);
+  return r;
 }
 
 // Runs a query expected to return at most one row, mapped by `read`.
@@ -214,12 +227,32 @@ class SqliteStore::ReaderLease {
 SqliteStore::SqliteStore(std::string path, std::unique_ptr<Connection> writer)
     : path_(std::move(path)), writer_(std::move(writer)) {}
 
+Status SqliteStore::AppendAudit(Connection& c, const AuditEvent& e) {
+  // Public records hold tokens only; refusing here keeps free text out of the public log
+  // whatever a caller puts in them.
+  CANVASS_RETURN_IF_ERROR(audit::ValidatePublicRecord(e));
+  std::string salt = random_->Bytes(32);
+  CANVASS_ASSIGN_OR_RETURN(
+      Statement st,
+      c.Prepare("INSERT INTO audit_events (seq, type, actor_role, actor_agency_id, object_kind, "
+                "reason_code, count, at_us, actor_id, object_id, details_json, case_number, "
+                "salt) VALUES "
+                "((SELECT COALESCE(MAX(seq) + 1, 0) FROM audit_events), ?,?,?,?,?,?,?,?,?,?,?,?)"));
+  st.Bind(1, e.type).Bind(2, e.actor_role).Bind(3, e.actor_agency_id).Bind(4, e.object_kind);
+  st.Bind(5, e.reason_code).Bind(6, e.count).Bind(7, e.at_us).Bind(8, e.actor_id);
+  st.Bind(9, e.object_id).Bind(10, e.details_json.empty() ? "{}" : e.details_json);
+  st.Bind(11, e.case_number).BindBlob(12, salt);
+  return st.Run();
+}
+
 SqliteStore::~SqliteStore() = default;
 
-StatusOr<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path, int readers) {
+StatusOr<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path, int readers,
+                                                          Random* random) {
   CANVASS_ASSIGN_OR_RETURN(auto writer, Connection::Open(path, /*read_only=*/false));
   CANVASS_RETURN_IF_ERROR(Migrate(*writer));
   std::unique_ptr<SqliteStore> store(new SqliteStore(path, std::move(writer)));
+  store->random_ = random ? random : Random::System();
   for (int i = 0; i < readers; ++i) {
     CANVASS_ASSIGN_OR_RETURN(auto r, Connection::Open(path, /*read_only=*/true));
     store->readers_.push_back(std::move(r));
@@ -778,32 +811,90 @@ Status SqliteStore::RecordAccess(const AuditEvent& audit) {
   return WriteTx(&audit, [](Connection&) { return OkStatus(); });
 }
 
-StatusOr<std::vector<AuditEvent>> SqliteStore::ListAuditEvents(int64_t first, int limit) {
+StatusOr<int64_t> SqliteStore::AuditEventCount() {
+  CANVASS_READER(c);
+  CANVASS_ASSIGN_OR_RETURN(Statement st,
+                           c.Prepare("SELECT COALESCE(MAX(seq) + 1, 0) FROM audit_events"));
+  CANVASS_ASSIGN_OR_RETURN(bool row, st.Step());
+  return row ? st.Int(0) : 0;
+}
+
+StatusOr<std::vector<Store::AuditRow>> SqliteStore::ReadAuditRows(int64_t first, int limit) {
   CANVASS_READER(c);
   CANVASS_ASSIGN_OR_RETURN(
-      Statement st,
-      c.Prepare("SELECT type, actor_role, actor_agency_id, object_kind, reason_code, count, "
-                "at_us, actor_id, object_id, details_json FROM audit_events WHERE seq >= ? "
-                "ORDER BY seq LIMIT ?"));
+      Statement st, c.Prepare(std::string("SELECT ") + kAuditCols +
+                              " FROM audit_events WHERE seq >= ? ORDER BY seq LIMIT ?"));
   st.Bind(1, first).Bind(2, limit);
-  std::vector<AuditEvent> out;
+  std::vector<AuditRow> out;
   for (;;) {
     CANVASS_ASSIGN_OR_RETURN(bool row, st.Step());
     if (!row) break;
-    AuditEvent e;
-    e.type = st.Text(0);
-    e.actor_role = st.Text(1);
-    e.actor_agency_id = st.Text(2);
-    e.object_kind = st.Text(3);
-    e.reason_code = st.Text(4);
-    e.count = st.Int(5);
-    e.at_us = st.Int(6);
-    e.actor_id = st.Text(7);
-    e.object_id = st.Text(8);
-    e.details_json = st.Text(9);
-    out.push_back(std::move(e));
+    out.push_back(ReadAuditRow(st));
   }
   return out;
+}
+
+StatusOr<std::string> SqliteStore::ReadAuditTile(int level, int64_t index) {
+  CANVASS_READER(c);
+  CANVASS_ASSIGN_OR_RETURN(Statement st,
+                           c.Prepare("SELECT data FROM audit_tiles WHERE level=? AND idx=?"));
+  st.Bind(1, level).Bind(2, index);
+  CANVASS_ASSIGN_OR_RETURN(bool row, st.Step());
+  if (!row) return NotFoundError("no audit tile " + std::to_string(level) + "/" +
+                                 std::to_string(index));
+  return st.Blob(0);
+}
+
+StatusOr<Store::AuditCheckpoint> SqliteStore::LatestAuditCheckpoint() {
+  CANVASS_READER(c);
+  CANVASS_ASSIGN_OR_RETURN(
+      Statement st, c.Prepare("SELECT size, root, note, created_at_us FROM audit_checkpoints "
+                              "ORDER BY size DESC LIMIT 1"));
+  CANVASS_ASSIGN_OR_RETURN(bool row, st.Step());
+  if (!row) return NotFoundError("no audit checkpoint yet");
+  return AuditCheckpoint{st.Int(0), st.Blob(1), st.Text(2), st.Int(3)};
+}
+
+Status SqliteStore::CommitAuditIntegration(const AuditIntegration& in) {
+  return WriteTx(nullptr, [&](Connection& c) -> Status {
+    {
+      CANVASS_ASSIGN_OR_RETURN(
+          Statement st, c.Prepare("SELECT COALESCE(MAX(size), 0) FROM audit_checkpoints"));
+      CANVASS_ASSIGN_OR_RETURN(bool row, st.Step());
+      int64_t latest = row ? st.Int(0) : 0;
+      if (latest != in.first ||
+          in.checkpoint.size != in.first + static_cast<int64_t>(in.leaves.size())) {
+        return FailedPreconditionError("audit integration from " + std::to_string(in.first) +
+                                       " does not extend the latest checkpoint (size " +
+                                       std::to_string(latest) + ")");
+      }
+    }
+    {
+      for (size_t i = 0; i < in.leaves.size(); ++i) {
+        CANVASS_ASSIGN_OR_RETURN(Statement up,
+                                 c.Prepare("UPDATE audit_events SET leaf=? WHERE seq=?"));
+        up.BindBlob(1, in.leaves[i]).Bind(2, in.first + static_cast<int64_t>(i));
+        CANVASS_RETURN_IF_ERROR(up.Run());
+        if (up.Changes() != 1) {
+          return DataLossError("audit event " + std::to_string(in.first + static_cast<int64_t>(i)) +
+                               " is missing");
+        }
+      }
+    }
+    for (const auto& t : in.tiles) {
+      CANVASS_ASSIGN_OR_RETURN(
+          Statement st, c.Prepare("INSERT INTO audit_tiles (level, idx, data) VALUES (?,?,?) "
+                                  "ON CONFLICT (level, idx) DO UPDATE SET data=excluded.data"));
+      st.Bind(1, t.level).Bind(2, t.index).BindBlob(3, t.data);
+      CANVASS_RETURN_IF_ERROR(st.Run());
+    }
+    CANVASS_ASSIGN_OR_RETURN(
+        Statement st, c.Prepare("INSERT INTO audit_checkpoints (size, root, note, created_at_us) "
+                                "VALUES (?,?,?,?)"));
+    st.Bind(1, in.checkpoint.size).BindBlob(2, in.checkpoint.root).Bind(3, in.checkpoint.note);
+    st.Bind(4, in.checkpoint.created_at_us);
+    return st.Run();
+  });
 }
 
 }  // namespace canvass::sqlite

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "common/random.h"
 #include "store/store.h"
 
 namespace canvass::sqlite {
@@ -19,8 +20,10 @@ class Connection;
 
 class SqliteStore final : public Store {
  public:
-  // Opens or creates the database at `path` and applies pending migrations.
-  static StatusOr<std::unique_ptr<SqliteStore>> Open(const std::string& path, int readers = 4);
+  // Opens or creates the database at `path` and applies pending migrations. `random` makes the
+  // audit commitments' salts (default: libsodium's).
+  static StatusOr<std::unique_ptr<SqliteStore>> Open(const std::string& path, int readers = 4,
+                                                     Random* random = nullptr);
   ~SqliteStore() override;
 
   StatusOr<int> SchemaVersion() override;
@@ -79,7 +82,11 @@ class SqliteStore final : public Store {
                                                       int limit) override;
 
   Status RecordAccess(const AuditEvent& audit) override;
-  StatusOr<std::vector<AuditEvent>> ListAuditEvents(int64_t first, int limit) override;
+  StatusOr<int64_t> AuditEventCount() override;
+  StatusOr<std::vector<AuditRow>> ReadAuditRows(int64_t first, int limit) override;
+  StatusOr<std::string> ReadAuditTile(int level, int64_t index) override;
+  StatusOr<AuditCheckpoint> LatestAuditCheckpoint() override;
+  Status CommitAuditIntegration(const AuditIntegration& in) override;
 
  private:
   class ReaderLease;
@@ -90,7 +97,10 @@ class SqliteStore final : public Store {
   Status WriteTx(const AuditEvent* audit, const std::function<Status(Connection&)>& fn);
   ReaderLease Reader();
 
+  Status AppendAudit(Connection& c, const AuditEvent& e);
+
   std::string path_;
+  Random* random_ = nullptr;
   std::mutex write_mu_;
   std::unique_ptr<Connection> writer_;  // GUARDED_BY(write_mu_)
   std::mutex pool_mu_;

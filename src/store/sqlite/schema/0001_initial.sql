@@ -115,10 +115,11 @@ CREATE TABLE motion_events (
 ) STRICT;
 CREATE INDEX motion_by_owner ON motion_events(owner_id, at_us);
 
--- Audit events, appended in the same transaction as the change they describe. The seq order is
--- the order of the audit log. Public columns first; the private ones are for auditor and legal.
+-- Audit events, appended in the same transaction as the change they describe. seq is the leaf
+-- index in the public Merkle log (docs/design/audit.md). Public columns first; the private ones
+-- are for the auditor and legal roles, who check them against the leaf's commitment.
 CREATE TABLE audit_events (
-  seq             INTEGER PRIMARY KEY,     -- 0-based position in the log order (rowid - 1)
+  seq             INTEGER PRIMARY KEY,     -- 0-based leaf index, dense, in commit order
   type            TEXT NOT NULL,
   actor_role      TEXT NOT NULL,
   actor_agency_id TEXT NOT NULL,
@@ -128,5 +129,25 @@ CREATE TABLE audit_events (
   at_us           INTEGER NOT NULL,
   actor_id        TEXT NOT NULL,           -- private
   object_id       TEXT NOT NULL,           -- private
-  details_json    TEXT NOT NULL            -- private
+  details_json    TEXT NOT NULL,           -- private
+  case_number     TEXT NOT NULL,           -- private; public only as an HMAC
+  salt            BLOB NOT NULL,           -- 32 random bytes of the commitment
+  leaf            BLOB                     -- the public leaf, set when integrated into the tree
+) STRICT;
+
+-- Tiles of the Merkle tree (C2SP tlog-tiles, height 8): hashes of tree level 8*level, 256 per
+-- full tile; the last tile of a level may be partial and grows in place.
+CREATE TABLE audit_tiles (
+  level           INTEGER NOT NULL,
+  idx             INTEGER NOT NULL,
+  data            BLOB NOT NULL,           -- concatenated 32-byte hashes
+  PRIMARY KEY (level, idx)
+) STRICT, WITHOUT ROWID;
+
+-- Signed checkpoints (C2SP tlog-checkpoint signed notes), one per integration.
+CREATE TABLE audit_checkpoints (
+  size            INTEGER PRIMARY KEY,     -- tree size
+  root            BLOB NOT NULL,           -- 32-byte root hash
+  note            TEXT NOT NULL,           -- the signed note as served at /audit/checkpoint
+  created_at_us   INTEGER NOT NULL
 ) STRICT;
