@@ -8,6 +8,7 @@
 #include "api/http_status.h"
 #include "api/json_io.h"
 #include "clips/master_key.h"
+#include "common/sha256.h"
 #include "store/sqlite/sqlite_store.h"
 
 namespace canvass::api {
@@ -68,9 +69,21 @@ StatusOr<std::unique_ptr<App>> App::Open(AppOptions o) {
   CANVASS_RETURN_IF_ERROR(app->clips_->Init());
   app->cameras_ = std::make_unique<CameraService>(app->store_.get(), app->clips_.get(),
                                                   app->clock_, app->random_, app->config_.clips);
+  CANVASS_ASSIGN_OR_RETURN(
+      audit::Signer signer,
+      LoadOrCreateSigner(app->fs_, JoinPath(dir, "keys/audit-signer.key"),
+                         app->config_.deployment.name, *app->random_));
+  // The case-number HMAC key is derived from the master key: one secret to back up.
+  std::string case_key = DigestBytes(HmacSha256(
+      std::string_view(reinterpret_cast<const char*>(key.data()), key.size()),
+      "canvass case number v1"));
+  app->config_.deployment.name = signer.name();  // the origin, as the data directory knows it
+  app->audit_ = std::make_unique<AuditLog>(app->store_.get(), app->clock_, std::move(signer),
+                                           case_key);
+  CANVASS_RETURN_IF_ERROR(app->audit_->Init());
   app->services_ = Services{&app->config_,       app->clock_,          app->store_.get(),
                             app->accounts_.get(), app->agencies_.get(), app->cameras_.get(),
-                            app->clips_.get(),    app->hub_.get()};
+                            app->clips_.get(),    app->hub_.get(),      app->audit_.get()};
   RegisterHealthRoutes(app->router_);
   RegisterSessionRoutes(app->router_);
   RegisterAccountRoutes(app->router_);
@@ -79,6 +92,7 @@ StatusOr<std::unique_ptr<App>> App::Open(AppOptions o) {
   RegisterUploadRoutes(app->router_);
   RegisterClipRoutes(app->router_);
   RegisterEventRoutes(app->router_);
+  RegisterAuditRoutes(app->router_);
   return app;
 }
 
@@ -99,6 +113,7 @@ Status App::Start() {
       [this](const std::string& m, const std::string& t) { return BodyLimit(m, t); });
   CANVASS_RETURN_IF_ERROR(http_->Start());
   maintenance_ = std::thread([this] { MaintenanceLoop(); });
+  integrator_ = std::thread([this] { IntegratorLoop(); });
   return OkStatus();
 }
 
@@ -120,8 +135,27 @@ void App::Shutdown() {
   }
   maintenance_cv_.notify_all();
   if (maintenance_.joinable()) maintenance_.join();
+  if (integrator_.joinable()) integrator_.join();
   if (hub_) hub_->CloseAll();
   if (http_) http_->Shutdown(std::chrono::milliseconds(config_.server.shutdown_grace_ms));
+  // Every event of the requests just finished goes into a signed checkpoint before we exit.
+  if (audit_) {
+    auto size = audit_->Integrate();
+    if (!size.ok()) spdlog::error("final audit checkpoint: {}", size.status().ToString());
+  }
+}
+
+void App::IntegratorLoop() {
+  std::unique_lock lock(maintenance_mu_);
+  while (!stopping_) {
+    maintenance_cv_.wait_for(lock,
+                             std::chrono::milliseconds(config_.audit.checkpoint_interval_ms));
+    if (stopping_) break;
+    lock.unlock();
+    auto size = audit_->Integrate();
+    if (!size.ok()) spdlog::error("audit checkpoint: {}", size.status().ToString());
+    lock.lock();
+  }
 }
 
 void App::MaintenanceLoop() {
@@ -155,7 +189,7 @@ Response App::Handle(Request& request) {
 }
 
 Response App::Dispatch(Request& request) {
-  if (!request.path.starts_with("/api/")) {
+  if (!request.path.starts_with("/api/") && !request.path.starts_with("/audit/")) {
     if (request.method == "GET" && (request.path == "/" || request.path == "/index.html")) {
       Response r;
       r.content_type = "text/html; charset=utf-8";

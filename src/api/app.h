@@ -68,6 +68,7 @@ class App {
   std::unique_ptr<AgencyService> agencies_;
   std::unique_ptr<ClipService> clips_;
   std::unique_ptr<CameraService> cameras_;
+  std::unique_ptr<AuditLog> audit_;
   Services services_;
   Router router_;
   std::unique_ptr<HttpServer> http_;
@@ -76,6 +77,8 @@ class App {
   std::condition_variable maintenance_cv_;
   bool stopping_ = false;  // GUARDED_BY(maintenance_mu_)
   std::thread maintenance_;
+  std::thread integrator_;
+  void IntegratorLoop();
 };
 
 }  // namespace canvass::api

@@ -27,11 +27,23 @@ Router::Match Router::Find(const std::string& method, const std::string& path) c
   auto parts = Split(path);
   for (const Route& r : routes_) {
     auto pattern = Split(r.pattern);
-    if (pattern.size() != parts.size()) continue;
+    // A last segment "{name*}" takes the rest of the path (one or more segments).
+    const bool rest = !pattern.empty() && pattern.back().ends_with("*}");
+    if (rest ? parts.size() < pattern.size() : pattern.size() != parts.size()) continue;
     std::map<std::string, std::string> params;
     bool ok = true;
     std::string bad;
     for (size_t i = 0; i < parts.size() && ok; ++i) {
+      if (rest && i + 1 == pattern.size()) {
+        std::string_view p = pattern[i];
+        std::string tail;
+        for (size_t j = i; j < parts.size(); ++j) {
+          if (parts[j].empty()) ok = false;
+          tail += (j > i ? "/" : "") + std::string(parts[j]);
+        }
+        params[std::string(p.substr(1, p.size() - 3))] = tail;
+        break;
+      }
       std::string_view p = pattern[i];
       if (p.size() > 2 && p.front() == '{' && p.back() == '}') {
         std::string_view inner = p.substr(1, p.size() - 2);

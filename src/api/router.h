@@ -4,6 +4,7 @@
 //
 // Patterns are literal segments and typed parameters: "/api/v1/cameras/{id:cam}" matches only
 // well-formed camera ids ("cam_" + 20 base32 characters), so path tricks never reach a handler.
+// A last segment "{name*}" takes the rest of the path ("/audit/{path*}"); its handler parses it.
 #pragma once
 
 #include <functional>

@@ -4,6 +4,7 @@
 
 #include "accounts/account_service.h"
 #include "accounts/agency_service.h"
+#include "auditlog/audit_log.h"
 #include "cameras/camera_service.h"
 #include "clips/clip_service.h"
 #include "common/clock.h"
@@ -21,6 +22,7 @@ struct Services {
   CameraService* cameras = nullptr;
   ClipService* clips = nullptr;
   EventHub* hub = nullptr;
+  AuditLog* audit = nullptr;
 };
 
 // Each handlers/*.cc registers its resource's routes.
@@ -33,5 +35,6 @@ void RegisterCameraRoutes(Router& router);
 void RegisterUploadRoutes(Router& router);
 void RegisterClipRoutes(Router& router);
 void RegisterEventRoutes(Router& router);
+void RegisterAuditRoutes(Router& router);
 
 }  // namespace canvass::api

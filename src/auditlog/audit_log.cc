@@ -189,7 +189,7 @@ StatusOr<audit::Signer> LoadOrCreateSigner(FileSystem* fs, const std::string& pa
     CANVASS_ASSIGN_OR_RETURN(std::string text, fs->ReadFile(path));
     while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
     CANVASS_ASSIGN_OR_RETURN(audit::Signer signer, audit::Signer::Parse(text));
-    if (signer.name() != origin) {
+    if (!origin.empty() && signer.name() != origin) {
       return FailedPreconditionError(
           "the audit log's signing key " + path + " is for origin '" + signer.name() +
           "' but deployment.name is '" + origin +
@@ -197,7 +197,9 @@ StatusOr<audit::Signer> LoadOrCreateSigner(FileSystem* fs, const std::string& pa
     }
     return signer;
   }
-  CANVASS_ASSIGN_OR_RETURN(audit::Signer signer, audit::Signer::Generate(origin, random));
+  CANVASS_ASSIGN_OR_RETURN(audit::Signer signer,
+                           audit::Signer::Generate(origin.empty() ? "canvass.local" : origin,
+                                                   random));
   CANVASS_RETURN_IF_ERROR(fs->CreateDirs(DirName(path)));
   CANVASS_RETURN_IF_ERROR(fs->WriteFileAtomic(path, signer.ToString() + "\n"));
   return signer;

@@ -76,7 +76,8 @@ class AuditLog {
 };
 
 // Loads the signing key from `path` ("PRIVATE+KEY+..."), creating it for `origin` if missing.
-// FailedPrecondition if the key was made for another origin.
+// FailedPrecondition if the key was made for another origin. An empty `origin` accepts the
+// key's own name, or makes a key for "canvass.local".
 StatusOr<audit::Signer> LoadOrCreateSigner(FileSystem* fs, const std::string& path,
                                            const std::string& origin, Random& random);
 

@@ -20,7 +20,7 @@ int RunDemo(CommonFlags flags) {
   }
   auto config = LoadConfig(flags);
   if (!config.ok()) return Fail(config.status());
-  config->deployment.name = "demo.canvass.local";
+  if (config->deployment.name.empty()) config->deployment.name = "demo.canvass.local";
   config->auth.secure_cookies = false;  // plain http on loopback; browsers drop Secure cookies on 127.0.0.1 otherwise
   BlockTerminationSignals();
   auto app = api::App::Open({*config});

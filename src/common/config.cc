@@ -78,7 +78,8 @@ StatusOr<Config> ParseConfig(std::string_view text, std::string_view source_name
                                 std::to_string(where.column) + ": " +
                                 std::string(e.description()));
   }
-  static const std::set<std::string> kSections = {"server", "deployment", "auth", "clips", "log"};
+  static const std::set<std::string> kSections = {"server", "deployment", "auth", "clips",
+                                                  "audit", "log"};
   for (const auto& [k, v] : root) {
     if (!kSections.count(std::string(k.str())) || !v.is_table()) {
       return InvalidArgumentError("unknown config section [" + std::string(k.str()) +
@@ -123,6 +124,11 @@ StatusOr<Config> ParseConfig(std::string_view text, std::string_view source_name
     r.Read("max_upload_chunk_bytes", &c.clips.max_upload_chunk_bytes);
     r.Read("max_future_skew_s", &c.clips.max_future_skew_s);
     r.Read("upload_ttl_s", &c.clips.upload_ttl_s);
+    CANVASS_RETURN_IF_ERROR(r.Finish());
+  }
+  {
+    TableReader r(root["audit"].as_table(), "audit");
+    r.Read("checkpoint_interval_ms", &c.audit.checkpoint_interval_ms);
     CANVASS_RETURN_IF_ERROR(r.Finish());
   }
   {
@@ -176,10 +182,10 @@ Status Config::Validate() const {
   CANVASS_RETURN_IF_ERROR(Range("server.max_body_bytes", server.max_body_bytes, 1024, 64 << 20));
   CANVASS_RETURN_IF_ERROR(Range("server.request_timeout_ms", server.request_timeout_ms, 100, 3'600'000));
   CANVASS_RETURN_IF_ERROR(Range("server.shutdown_grace_ms", server.shutdown_grace_ms, 0, 600'000));
-  if (deployment.name.empty() || deployment.name.find_first_of(" \n\t+") != std::string::npos) {
+  if (deployment.name.find_first_of(" \n\t+") != std::string::npos) {
     return InvalidArgumentError(
-        "config option deployment.name must be non-empty without spaces or '+' (it becomes the "
-        "audit log's origin line), got '" + deployment.name + "'");
+        "config option deployment.name must have no spaces or '+' (it becomes the audit log's "
+        "origin line), got '" + deployment.name + "'");
   }
   static const std::set<std::string> kCosts = {"minimum", "interactive", "moderate", "sensitive"};
   if (!kCosts.count(auth.password_cost)) {
@@ -208,6 +214,8 @@ Status Config::Validate() const {
   }
   CANVASS_RETURN_IF_ERROR(Range("clips.max_future_skew_s", clips.max_future_skew_s, 0, 86400));
   CANVASS_RETURN_IF_ERROR(Range("clips.upload_ttl_s", clips.upload_ttl_s, 60, 30 * 86400));
+  CANVASS_RETURN_IF_ERROR(Range("audit.checkpoint_interval_ms", audit.checkpoint_interval_ms, 10,
+                                600'000));
   static const std::set<std::string> kLevels = {"trace", "debug", "info", "warn",
                                                 "error", "critical", "off"};
   if (!kLevels.count(log.level)) {

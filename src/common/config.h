@@ -21,8 +21,10 @@ struct ServerConfig {
 };
 
 struct DeploymentConfig {
-  // The deployment's name: the audit log's origin line and the issuer of signed exports.
-  std::string name = "canvass.example";
+  // The deployment's name: the audit log's origin line and the issuer of signed exports, for
+  // example "canvass.springfield.gov". It never changes for a data directory. Empty: the name
+  // the data directory's audit signing key was made for, or "canvass.local" for a new one.
+  std::string name;
 };
 
 struct AuthConfig {
@@ -48,6 +50,12 @@ struct ClipsConfig {
   int64_t upload_ttl_s = 24 * 3600;        // Unfinished uploads are discarded after this.
 };
 
+struct AuditConfig {
+  // How often new audit events are integrated and a checkpoint signed (group commit of the
+  // public log). Also done at shutdown.
+  int64_t checkpoint_interval_ms = 1000;
+};
+
 struct LogConfig {
   std::string level = "info";   // trace, debug, info, warn, error
   std::string format = "text";  // text or json
@@ -58,6 +66,7 @@ struct Config {
   DeploymentConfig deployment;
   AuthConfig auth;
   ClipsConfig clips;
+  AuditConfig audit;
   LogConfig log;
 
   // Checks every option; the message names the option and the allowed range.

@@ -57,6 +57,12 @@ std::map<std::string, std::set<std::string>> Expected() {
       {"POST /api/v1/motion", device},
       {"GET /api/v1/motion", resident},
       {"GET /api/v1/events", kAccounts},
+      {"GET /audit/checkpoint", everyone},
+      {"GET /audit/key", everyone},
+      {"GET /audit/tile/{path*}", everyone},
+      {"GET /api/v1/audit/proofs/inclusion", everyone},
+      {"GET /api/v1/audit/proofs/consistency", everyone},
+      {"GET /api/v1/audit/leaves/{index}", {"auditor", "legal"}},
   };
 }
 
@@ -67,7 +73,11 @@ std::string Concrete(const std::string& pattern) {
   for (size_t i = 0; i < pattern.size();) {
     if (pattern[i] == '{') {
       size_t colon = pattern.find(':', i), end = pattern.find('}', i);
-      out += random.NewId(pattern.substr(colon + 1, end - colon - 1));
+      if (colon == std::string::npos || colon > end) {
+        out += pattern[end - 1] == '*' ? "0/000" : "0";  // untyped: a tile path or an index
+      } else {
+        out += random.NewId(pattern.substr(colon + 1, end - colon - 1));
+      }
       i = end + 1;
     } else {
       out += pattern[i++];
