@@ -3,6 +3,7 @@
 
 #include "api/app.h"
 #include "cli/cli.h"
+#include "auditlog/verifier.h"
 #include "clips/clip_check.h"
 
 namespace canvass::cli {
@@ -31,11 +32,28 @@ int RunCheck(const CommonFlags& flags, bool repair) {
   auto report = CheckClips(*s.store, *s.clips, *fs, repair);
   if (!report.ok()) return Fail(report.status());
   for (auto& p : report->problems) problems.push_back(std::move(p));
+  // The audit log, as an outside verifier sees it (opening the app already checked that the
+  // stored tiles reproduce the latest checkpoint's root, and integrated pending events).
+  auto key = audit::Verifier::Parse(s.audit->VerifierKey());
+  if (!key.ok()) return Fail(key.status());
+  auto log = VerifyLog(
+      [&](const std::string& path) -> StatusOr<std::string> {
+        if (path == "checkpoint") {
+          CANVASS_ASSIGN_OR_RETURN(auto cp, s.audit->Latest());
+          return cp.note;
+        }
+        CANVASS_ASSIGN_OR_RETURN(auto p, audit::ParseTilePath(path));
+        return s.audit->ReadTile(p);
+      },
+      *key, std::nullopt);
+  if (!log.ok()) problems.push_back("audit log: " + log.status().message());
   for (const auto& p : problems) std::printf("problem: %s\n", p.c_str());
-  std::printf("checked schema v%d, %lld clips (%lld bytes decrypted and hashed); %zu problem%s",
+  std::printf("checked schema v%d, %lld clips (%lld bytes decrypted and hashed), %llu audit "
+              "leaves; %zu problem%s",
               *version, static_cast<long long>(report->clips_checked),
-              static_cast<long long>(report->bytes_checked), problems.size(),
-              problems.size() == 1 ? "" : "s");
+              static_cast<long long>(report->bytes_checked),
+              static_cast<unsigned long long>(log.ok() ? log->entries_checked : 0),
+              problems.size(), problems.size() == 1 ? "" : "s");
   if (repair) std::printf("; %lld orphan files removed", static_cast<long long>(report->orphans_removed));
   std::printf("\n");
   return problems.empty() ? 0 : 1;

@@ -64,6 +64,7 @@ int RunCli(int argc, char** argv) {
   AddAdminCommands(app, &run);
   AddUploadCommand(app, &run);
   AddE2eeCommands(app, &run);
+  AddAuditCommands(app, &run);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

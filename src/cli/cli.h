@@ -35,6 +35,7 @@ void AddCheckCommand(CLI::App& app, Runner* run);
 void AddAdminCommands(CLI::App& app, Runner* run);
 void AddUploadCommand(CLI::App& app, Runner* run);
 void AddE2eeCommands(CLI::App& app, Runner* run);
+void AddAuditCommands(CLI::App& app, Runner* run);
 
 int RunCli(int argc, char** argv);
 
