@@ -2,8 +2,10 @@
 // PostgreSQL store can run the same suite.
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <filesystem>
 #include <functional>
+#include <thread>
 
 #include "store/sqlite/sqlite_store.h"
 #include "store/store.h"
@@ -277,7 +279,33 @@ TEST_P(StoreContractTest, AcknowledgedWritesSurviveReopening) {
   EXPECT_TRUE(store_->GetAccount("acc_1").ok());
 }
 
-INSTANTIATE_TEST_SUITE_P(Sqlite, StoreContractTest, ::testing::Values(StoreFactory(MakeSqlite)));
+TEST_P(StoreContractTest, ConcurrentWritesAllLandInOrderAndFailuresStayAlone) {
+  ASSERT_TRUE(store_->CreateAccount(Resident("acc_0", "owner"), Ev("account.create")).ok());
+  constexpr int kThreads = 16, kEach = 25;
+  std::vector<std::thread> threads;
+  std::atomic<int> failures{0};
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kEach; ++i) {
+        std::string n = std::to_string(t) + "-" + std::to_string(i);
+        // Every fifth write fails (a camera of a missing owner) and must take nothing with it.
+        std::string owner = i % 5 == 4 ? "acc_missing" : "acc_0";
+        Status s = store_->CreateCamera(Cam("cam_" + n, owner), Ev("camera.create"));
+        if (!s.ok()) ++failures;
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(failures.load(), kThreads * kEach / 5);
+  EXPECT_EQ(store_->ListCamerasByOwner("acc_0")->size(),
+            static_cast<size_t>(kThreads * kEach * 4 / 5));
+  auto rows = *store_->ReadAuditRows(0, 10'000);
+  ASSERT_EQ(rows.size(), 1u + kThreads * kEach * 4 / 5) << "one event per successful write";
+  for (size_t i = 0; i < rows.size(); ++i) EXPECT_EQ(rows[i].index, static_cast<int64_t>(i));
+}
+
+INSTANTIATE_TEST_SUITE_P(Sqlite, StoreContractTest, ::testing::Values(StoreFactory(MakeSqlite)),
+                         [](const auto&) { return std::string("sqlite"); });
 
 }  // namespace
 }  // namespace canvass

@@ -275,16 +275,76 @@ SqliteStore::ReaderLease SqliteStore::Reader() {
   return ReaderLease(this, std::move(c).value(), OkStatus());
 }
 
+struct SqliteStore::PendingWrite {
+  const AuditEvent* audit;
+  const std::function<Status(Connection&)>* fn;
+  Status result;
+  bool done = false;
+};
+
 Status SqliteStore::WriteTx(const AuditEvent* audit,
                             const std::function<Status(Connection&)>& fn) {
+  PendingWrite me{audit, &fn, Status(), false};
+  if (!group_commit_) {
+    CommitGroup({&me});
+    return me.result;
+  }
+  std::unique_lock lock(queue_mu_);
+  queue_.push_back(&me);
+  while (!me.done) {
+    if (leader_active_) {
+      queue_cv_.wait(lock);
+      continue;
+    }
+    // Lead: take everything queued so far (including our own write) and commit it as one.
+    leader_active_ = true;
+    std::vector<PendingWrite*> group;
+    group.swap(queue_);
+    lock.unlock();
+    CommitGroup(group);
+    lock.lock();
+    for (PendingWrite* p : group) p->done = true;
+    leader_active_ = false;
+    queue_cv_.notify_all();
+  }
+  return me.result;
+}
+
+void SqliteStore::CommitGroup(const std::vector<PendingWrite*>& group) {
   std::lock_guard lock(write_mu_);
   Connection& c = *writer_;
-  CANVASS_RETURN_IF_ERROR(c.Exec("BEGIN IMMEDIATE"));
-  Status s = fn(c);
-  if (s.ok() && audit && !audit->type.empty()) s = AppendAudit(c, *audit);
-  if (s.ok()) s = c.Exec("COMMIT");
-  if (!s.ok()) c.Exec("ROLLBACK").IgnoreError();
-  return s;
+  Status begin = c.Exec("BEGIN IMMEDIATE");
+  if (!begin.ok()) {
+    for (PendingWrite* p : group) p->result = begin;
+    return;
+  }
+  const bool savepoints = group.size() > 1;
+  for (PendingWrite* p : group) {
+    if (savepoints) {
+      Status sp = c.Exec("SAVEPOINT w");
+      if (!sp.ok()) {
+        p->result = sp;
+        continue;
+      }
+    }
+    Status s = (*p->fn)(c);
+    if (s.ok() && p->audit && !p->audit->type.empty()) s = AppendAudit(c, *p->audit);
+    if (savepoints) {
+      if (!s.ok()) c.Exec("ROLLBACK TO w").IgnoreError();
+      Status rel = c.Exec("RELEASE w");
+      if (s.ok() && !rel.ok()) s = rel;
+    }
+    p->result = s;
+  }
+  bool any_ok = false;
+  for (PendingWrite* p : group) any_ok = any_ok || p->result.ok();
+  Status commit = any_ok ? c.Exec("COMMIT") : c.Exec("ROLLBACK");
+  if (!commit.ok()) {
+    c.Exec("ROLLBACK").IgnoreError();
+    for (PendingWrite* p : group) {
+      if (p->result.ok()) p->result = commit;
+    }
+  }
 }
 
 #define CANVASS_READER(name)   \

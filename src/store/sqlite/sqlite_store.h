@@ -1,11 +1,18 @@
 // SqliteStore: the embedded default Store, one SQLite file in WAL mode.
 //
-// Concurrency: one writer connection behind a mutex (SQLite allows one writer at a time; every
-// write transaction is BEGIN IMMEDIATE so that it never has to be retried half-way) and a pool
-// of reader connections that run in parallel with it.
+// Concurrency: one writer connection (SQLite allows one writer at a time; every write
+// transaction is BEGIN IMMEDIATE so that it never has to be retried half-way) and a pool of
+// reader connections that run in parallel with it.
+//
+// Group commit: concurrent writes queue up; one of the waiting threads (the leader) runs every
+// queued write in one transaction, each inside its own SAVEPOINT (a failing write is rolled back
+// alone), and commits once: one fsync for the whole group instead of one per write. Each caller
+// still gets its own Status, and OK only after the commit is durable.
 // Thread-safety: safe for concurrent use.
 #pragma once
 
+#include <atomic>
+#include <condition_variable>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -24,6 +31,9 @@ class SqliteStore final : public Store {
   // audit commitments' salts (default: libsodium's).
   static StatusOr<std::unique_ptr<SqliteStore>> Open(const std::string& path, int readers = 4,
                                                      Random* random = nullptr);
+
+  // Off: every write commits alone (the baseline of bench/audit_bench.cc).
+  void set_group_commit(bool on) { group_commit_ = on; }
   ~SqliteStore() override;
 
   StatusOr<int> SchemaVersion() override;
@@ -90,6 +100,8 @@ class SqliteStore final : public Store {
 
  private:
   class ReaderLease;
+  struct PendingWrite;
+  void CommitGroup(const std::vector<PendingWrite*>& group);
   SqliteStore(std::string path, std::unique_ptr<Connection> writer);
 
   // Runs fn inside BEGIN IMMEDIATE ... COMMIT on the writer, appending `audit` (if its type is
@@ -103,6 +115,11 @@ class SqliteStore final : public Store {
   Random* random_ = nullptr;
   std::mutex write_mu_;
   std::unique_ptr<Connection> writer_;  // GUARDED_BY(write_mu_)
+  std::atomic<bool> group_commit_{true};
+  std::mutex queue_mu_;
+  std::condition_variable queue_cv_;
+  std::vector<PendingWrite*> queue_;    // GUARDED_BY(queue_mu_)
+  bool leader_active_ = false;          // GUARDED_BY(queue_mu_)
   std::mutex pool_mu_;
   std::vector<std::unique_ptr<Connection>> readers_;  // GUARDED_BY(pool_mu_)
 };
