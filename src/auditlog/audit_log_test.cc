@@ -151,6 +151,31 @@ TEST_F(AuditLogTest, TamperingIsCaughtAndNamed) {
   EXPECT_EQ(v.status().code(), Code::kUnauthenticated);
 }
 
+TEST(AuditLeafShape, AcceptsExactlyCanonicalLeaves) {
+  AuditEvent e;
+  e.type = "clip.view";
+  e.actor_role = "resident";
+  e.object_kind = "clip";
+  e.count = 3;
+  e.at_us = 1'800'000'000'000'000;
+  std::string c(64, 'a');
+  std::string good = audit::EncodeLeaf(e, c, "");
+  EXPECT_TRUE(CheckLeafShape(good).ok()) << good;
+  EXPECT_TRUE(CheckLeafShape(audit::EncodeLeaf(e, c, std::string(64, 'f'))).ok());
+  for (std::string bad : {good.substr(0, good.size() - 1), good + " ", std::string("{}"),
+                          std::string("")}) {
+    EXPECT_FALSE(CheckLeafShape(bad).ok()) << bad;
+  }
+  std::string spaced = good;
+  spaced.insert(1, " ");
+  EXPECT_FALSE(CheckLeafShape(spaced).ok());
+  e.reason_code = "Free Text";  // the store would refuse it; so does the verifier
+  EXPECT_FALSE(CheckLeafShape(audit::EncodeLeaf(e, c, "")).ok());
+  e.reason_code = "";
+  std::string short_commitment = audit::EncodeLeaf(e, std::string(63, 'a'), "");
+  EXPECT_FALSE(CheckLeafShape(short_commitment).ok());
+}
+
 TEST_F(AuditLogTest, LeavesArePublicTokensAndCommitToThePrivateDetails) {
   Append(3);
   ASSERT_TRUE(log_->Integrate().ok());

@@ -1,37 +1,69 @@
 #include "auditlog/verifier.h"
 
-#include <boost/json.hpp>
-
 #include <map>
 
 #include "audit/merkle.h"
 
 namespace canvass {
-namespace json = boost::json;
 
-Status CheckLeafShape(std::string_view entry) {
-  boost::system::error_code ec;
-  json::value v = json::parse(entry, ec);
-  if (ec || !v.is_object()) return DataLossError("not a JSON object");
-  const auto& o = v.as_object();
-  static const char* kStrings[] = {"agency", "case", "commitment", "object", "reason", "role",
-                                   "type"};
-  static const char* kInts[] = {"count", "time", "v"};
-  if (o.size() != 10) return DataLossError("a leaf has exactly 10 fields");
-  for (const char* k : kStrings) {
-    auto it = o.find(k);
-    if (it == o.end() || !it->value().is_string()) {
-      return DataLossError(std::string("field '") + k + "' missing or not a string");
+// Leaves are canonical (audit/leaf.h): fixed key order, no spaces, and every string a token of
+// [a-z0-9_.] (the store refuses anything else), so a strict scanner checks them exactly and
+// about twenty times faster than a general JSON parser.
+Status CheckLeafShape(std::string_view s) {
+  size_t pos = 0;
+  auto literal = [&](std::string_view lit) {
+    if (s.substr(pos, lit.size()) != lit) return false;
+    pos += lit.size();
+    return true;
+  };
+  auto token = [&](size_t max, bool hex_only) {
+    size_t start = pos;
+    while (pos < s.size() && s[pos] != '"') {
+      char c = s[pos];
+      bool ok = hex_only ? ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))
+                         : ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' ||
+                            c == '.');
+      if (!ok) return false;
+      ++pos;
     }
-  }
-  for (const char* k : kInts) {
-    auto it = o.find(k);
-    if (it == o.end() || !(it->value().is_int64() || it->value().is_uint64())) {
-      return DataLossError(std::string("field '") + k + "' missing or not an integer");
+    return pos - start <= max && pos < s.size();
+  };
+  auto integer = [&] {
+    size_t start = pos;
+    while (pos < s.size() && s[pos] >= '0' && s[pos] <= '9') ++pos;
+    return pos > start && pos - start <= 19 && (s[start] != '0' || pos - start == 1);
+  };
+  struct Field {
+    const char* prefix;
+    enum { kToken, kHex, kHash, kInt } kind;
+  };
+  static const Field kFields[] = {
+      {"{\"agency\":\"", Field::kToken},   {"\",\"case\":\"", Field::kHex},
+      {"\",\"commitment\":\"", Field::kHash}, {"\",\"count\":", Field::kInt},
+      {",\"object\":\"", Field::kToken},   {"\",\"reason\":\"", Field::kToken},
+      {"\",\"role\":\"", Field::kToken},    {"\",\"time\":", Field::kInt},
+      {",\"type\":\"", Field::kToken},
+  };
+  for (const Field& f : kFields) {
+    if (!literal(f.prefix)) {
+      return DataLossError(std::string("not a canonical leaf (expected ") + f.prefix + ")");
     }
+    bool ok = true;
+    switch (f.kind) {
+      case Field::kToken: ok = token(64, false); break;
+      case Field::kHex: ok = token(64, true); break;
+      case Field::kHash: {
+        size_t start = pos;
+        ok = token(64, true) && pos - start == 64;
+        break;
+      }
+      case Field::kInt: ok = integer(); break;
+    }
+    if (!ok) return DataLossError(std::string("bad value after ") + f.prefix);
   }
-  if (o.at("v").to_number<int64_t>() != 1) return DataLossError("unknown leaf version");
-  if (o.at("commitment").as_string().size() != 64) return DataLossError("bad commitment");
+  if (!literal("\",\"v\":1}") || pos != s.size()) {
+    return DataLossError("not a canonical leaf of version 1");
+  }
   return OkStatus();
 }
 

@@ -49,7 +49,10 @@ StatusOr<std::unique_ptr<Connection>> Connection::Open(const std::string& path, 
   return conn;
 }
 
-Connection::~Connection() { sqlite3_close_v2(db_); }
+Connection::~Connection() {
+  for (auto& [sql, c] : cache_) sqlite3_finalize(c.stmt);
+  sqlite3_close_v2(db_);
+}
 
 Status Connection::Exec(std::string_view sql) {
   char* err = nullptr;
@@ -63,10 +66,20 @@ Status Connection::Exec(std::string_view sql) {
 }
 
 StatusOr<Statement> Connection::Prepare(std::string_view sql) {
+  auto it = cache_.find(std::string(sql));
+  if (it != cache_.end() && !it->second.in_use) {
+    it->second.in_use = true;
+    return Statement(db_, it->second.stmt, &it->second.in_use);
+  }
   sqlite3_stmt* stmt = nullptr;
-  int rc = sqlite3_prepare_v2(db_, sql.data(), static_cast<int>(sql.size()), &stmt, nullptr);
+  int rc = sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()),
+                              SQLITE_PREPARE_PERSISTENT, &stmt, nullptr);
   if (rc != SQLITE_OK) return MapError(db_, rc, "prepare");
-  return Statement(db_, stmt);
+  if (it != cache_.end()) return Statement(db_, stmt);  // the cached one is busy: a one-off
+  Cached& c = cache_[std::string(sql)];
+  c.stmt = stmt;
+  c.in_use = true;
+  return Statement(db_, stmt, &c.in_use);
 }
 
 Statement& Statement::Bind(int i, std::string_view text) {

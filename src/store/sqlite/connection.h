@@ -8,6 +8,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 
 #include "common/status.h"
 
@@ -32,21 +33,42 @@ class Connection {
   Connection& operator=(const Connection&) = delete;
 
   Status Exec(std::string_view sql);
+  // Prepared statements are cached per SQL text and reset when the Statement goes away, so the
+  // hot paths (audit appends, lookups) parse their SQL once per connection.
   StatusOr<Statement> Prepare(std::string_view sql);
   sqlite3* raw() { return db_; }
 
  private:
+  friend class Statement;
+  struct Cached {
+    sqlite3_stmt* stmt = nullptr;
+    bool in_use = false;
+  };
   explicit Connection(sqlite3* db) : db_(db) {}
   sqlite3* db_;
+  std::unordered_map<std::string, Cached> cache_;
 };
 
 // A prepared statement. Bind indexes are 1-based; column indexes 0-based.
 class Statement {
  public:
-  Statement(sqlite3* db, sqlite3_stmt* stmt) : db_(db), stmt_(stmt) {}
-  Statement(Statement&& o) noexcept : db_(o.db_), stmt_(o.stmt_) { o.stmt_ = nullptr; }
+  Statement(sqlite3* db, sqlite3_stmt* stmt, bool* in_use = nullptr)
+      : db_(db), stmt_(stmt), in_use_(in_use) {}
+  Statement(Statement&& o) noexcept
+      : db_(o.db_), stmt_(o.stmt_), in_use_(o.in_use_), bind_error_(std::move(o.bind_error_)) {
+    o.stmt_ = nullptr;
+    o.in_use_ = nullptr;
+  }
   Statement& operator=(Statement&&) = delete;
-  ~Statement() { sqlite3_finalize(stmt_); }
+  ~Statement() {
+    if (in_use_) {  // cached: keep it for the next use
+      sqlite3_reset(stmt_);
+      sqlite3_clear_bindings(stmt_);
+      *in_use_ = false;
+    } else {
+      sqlite3_finalize(stmt_);
+    }
+  }
 
   Statement& Bind(int i, std::string_view text);
   Statement& BindBlob(int i, std::string_view bytes);
@@ -74,6 +96,7 @@ class Statement {
  private:
   sqlite3* db_;
   sqlite3_stmt* stmt_;
+  bool* in_use_;
   Status bind_error_;
 };
 

@@ -280,11 +280,12 @@ struct SqliteStore::PendingWrite {
   const std::function<Status(Connection&)>* fn;
   Status result;
   bool done = false;
+  std::condition_variable cv;  // each waiter sleeps on its own: no thundering herd
 };
 
 Status SqliteStore::WriteTx(const AuditEvent* audit,
                             const std::function<Status(Connection&)>& fn) {
-  PendingWrite me{audit, &fn, Status(), false};
+  PendingWrite me{audit, &fn, Status(), false, {}};
   if (!group_commit_) {
     CommitGroup({&me});
     return me.result;
@@ -293,7 +294,7 @@ Status SqliteStore::WriteTx(const AuditEvent* audit,
   queue_.push_back(&me);
   while (!me.done) {
     if (leader_active_) {
-      queue_cv_.wait(lock);
+      me.cv.wait(lock);
       continue;
     }
     // Lead: take everything queued so far (including our own write) and commit it as one.
@@ -303,9 +304,13 @@ Status SqliteStore::WriteTx(const AuditEvent* audit,
     lock.unlock();
     CommitGroup(group);
     lock.lock();
-    for (PendingWrite* p : group) p->done = true;
     leader_active_ = false;
-    queue_cv_.notify_all();
+    for (PendingWrite* p : group) {
+      p->done = true;
+      if (p != &me) p->cv.notify_one();
+    }
+    // Whoever queued meanwhile leads the next group.
+    if (!queue_.empty()) queue_.front()->cv.notify_one();
   }
   return me.result;
 }
