@@ -39,7 +39,8 @@ Router::Match Router::Find(const std::string& method, const std::string& path) c
         std::string tail;
         for (size_t j = i; j < parts.size(); ++j) {
           if (parts[j].empty()) ok = false;
-          tail += (j > i ? "/" : "") + std::string(parts[j]);
+          if (j > i) tail += '/';
+          tail.append(parts[j]);
         }
         params[std::string(p.substr(1, p.size() - 3))] = tail;
         break;
