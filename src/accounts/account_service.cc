@@ -1,5 +1,6 @@
 #include "accounts/account_service.h"
 
+#include "audit/leaf.h"
 #include "auth/password.h"
 #include "common/sha256.h"
 
@@ -82,7 +83,22 @@ StatusOr<LoginResult> AccountService::Login(const std::string& username,
   const std::string addr_key = "addr:" + client_address;
   int64_t wait = std::max(throttle_.RetryAfterSeconds(user_key),
                           throttle_.RetryAfterSeconds(addr_key));
+  // Failed logins are security events: public as a count, the username and address private.
+  auto record_failure = [&](const char* reason) {
+    AuditEvent ev = MakeAuditEvent(Principal::Anonymous(), *clock_, "account.login_failed",
+                                   "account", "");
+    ev.actor_role = "anonymous";
+    ev.reason_code = reason;
+    std::string details = "{\"username\":";
+    audit::AppendJsonString(&details, username);
+    details += ",\"address\":";
+    audit::AppendJsonString(&details, client_address);
+    details += "}";
+    ev.details_json = details;
+    store_->RecordAccess(ev).IgnoreError();  // best effort: never turns a 401 into a 500
+  };
   if (wait > 0) {
+    record_failure("throttled");
     return ResourceExhaustedError("too many failed logins; try again in " + std::to_string(wait) +
                                   " s");
   }
@@ -96,6 +112,7 @@ StatusOr<LoginResult> AccountService::Login(const std::string& username,
     return account.status();
   }
   if (!ok) {
+    record_failure("bad_credentials");
     throttle_.RecordFailure(user_key);
     throttle_.RecordFailure(addr_key);
     return UnauthenticatedError("wrong username or password");

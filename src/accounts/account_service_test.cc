@@ -89,6 +89,17 @@ TEST_F(AccountServiceTest, LoginThrottlesAndDoesNotSayWhichPartWasWrong) {
   accounts_->Login("alice", "wrong-password", "1.2.3.5").status().IgnoreError();
   auto locked = accounts_->Login("alice", "password123", "1.2.3.6");
   EXPECT_EQ(locked.status().code(), Code::kResourceExhausted);
+  // Every failure is in the audit log; who and from where only on the private side.
+  int failures = 0;
+  auto rows = store_->ReadAuditRows(0, 1000);
+  ASSERT_TRUE(rows.ok());
+  for (const auto& row : *rows) {
+    if (row.event.type != "account.login_failed") continue;
+    ++failures;
+    EXPECT_EQ(row.event.actor_role, "anonymous");
+    EXPECT_NE(row.event.details_json.find("1.2.3."), std::string::npos);
+  }
+  EXPECT_EQ(failures, 5);
   clock_.AdvanceSeconds(config_.login_lockout_s);
   EXPECT_TRUE(accounts_->Login("alice", "password123", "1.2.3.6").ok());
 }

@@ -164,6 +164,9 @@ class HttpServer::Impl::Session : public std::enable_shared_from_this<Session> {
   }
 
   void WriteSimple(int status, const std::string& message, bool keep_alive) {
+    // The client may still be sending a body we refused: read and drop it after our answer
+    // (a "lingering close"), or it gets a reset instead of our error.
+    linger_ = true;
     Response r = ErrorResponse(Status(status == 413   ? Code::kResourceExhausted
                                       : status == 408 ? Code::kUnavailable
                                                       : Code::kInvalidArgument,
@@ -316,7 +319,21 @@ class HttpServer::Impl::Session : public std::enable_shared_from_this<Session> {
     if (keep_alive && !server_->draining_) return ReadHeader();
     beast::error_code ec;
     stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+    if (linger_) return Linger(0);
     Close();
+  }
+
+  // Discards what the client still sends, for at most 2 s or 64 MiB, then closes.
+  void Linger(size_t discarded) {
+    constexpr size_t kMaxDiscardBytes = 64 << 20;
+    if (discarded > kMaxDiscardBytes || server_->draining_) return Close();
+    stream_.expires_after(std::chrono::seconds(2));
+    auto buf = std::make_shared<std::array<char, 65536>>();
+    stream_.async_read_some(net::buffer(*buf), [self = shared_from_this(), buf, discarded](
+                                                   beast::error_code ec, size_t n) {
+      if (ec) return self->Close();
+      self->Linger(discarded + n);
+    });
   }
 
   void Close() {
@@ -344,6 +361,7 @@ class HttpServer::Impl::Session : public std::enable_shared_from_this<Session> {
   bool idle_ = true;
   bool counted_ = false;
   bool closed_ = false;
+  bool linger_ = false;
   Response stream_res_;
   int64_t streamed_ = 0;
   // SSE state

@@ -407,7 +407,8 @@ StatusOr<MotionEvent> ClipService::ReportMotion(const Principal& device, int64_t
     return InvalidArgumentError("score must be between 0 and 1");
   }
   MotionEvent e{random_->NewId("mot"), cam.id, cam.owner_id, at_us, score, now};
-  CANVASS_RETURN_IF_ERROR(store_->AddMotionEvent(e));
+  CANVASS_RETURN_IF_ERROR(
+      store_->AddMotionEvent(e, MakeAuditEvent(device, *clock_, "motion.report", "camera", cam.id)));
   CANVASS_RETURN_IF_ERROR(store_->TouchCamera(cam.id, now));
   hub_->Publish(cam.owner_id, {"motion", MotionJson(e, cam)});
   return e;

@@ -100,7 +100,7 @@ class Store {
   virtual Status ForEachClip(const std::function<Status(const Clip&)>& fn) = 0;
 
   // --- motion events ---
-  virtual Status AddMotionEvent(const MotionEvent& event) = 0;
+  virtual Status AddMotionEvent(const MotionEvent& event, const AuditEvent& audit) = 0;
   virtual StatusOr<std::vector<MotionEvent>> ListMotionEvents(const std::string& owner_id,
                                                               int limit) = 0;
 

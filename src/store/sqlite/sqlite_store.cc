@@ -843,8 +843,8 @@ Status SqliteStore::ForEachClip(const std::function<Status(const Clip&)>& fn) {
 
 // ---- motion events --------------------------------------------------------------------------
 
-Status SqliteStore::AddMotionEvent(const MotionEvent& e) {
-  return WriteTx(nullptr, [&](Connection& c) -> Status {
+Status SqliteStore::AddMotionEvent(const MotionEvent& e, const AuditEvent& audit) {
+  return WriteTx(&audit, [&](Connection& c) -> Status {
     CANVASS_ASSIGN_OR_RETURN(
         Statement st, c.Prepare("INSERT INTO motion_events (id, camera_id, owner_id, at_us, "
                                 "score, created_at_us) VALUES (?,?,?,?,?,?)"));

@@ -87,7 +87,7 @@ class SqliteStore final : public Store {
   Status DeleteClip(const std::string& id, const AuditEvent& audit) override;
   Status ForEachClip(const std::function<Status(const Clip&)>& fn) override;
 
-  Status AddMotionEvent(const MotionEvent& event) override;
+  Status AddMotionEvent(const MotionEvent& event, const AuditEvent& audit) override;
   StatusOr<std::vector<MotionEvent>> ListMotionEvents(const std::string& owner_id,
                                                       int limit) override;
 
