@@ -32,10 +32,11 @@ asan: setup
 
 bench: build
 	./build/release/bench/clip_ingest_bench
+	./build/release/bench/audit_bench
 
 bench-http: build
 	scripts/setup.sh --bench
-	bench/http_json_bench.sh
+	bench/http_json_bench.sh build/release
 
 format:
 	clang-format -i $$(git ls-files '*.h' '*.cc')

@@ -41,7 +41,47 @@ TestApp::TestApp(bool start, Config config) {
   }
 }
 
-TestApp::~TestApp() { app_->Shutdown(); }
+TestApp::~TestApp() {
+  app_->Shutdown();  // integrates every event into a signed checkpoint
+  ScanPublicLeaves();
+}
+
+// Every leaf any test produced: public records must hold no person, place or object. The
+// needles are everything private the store knows: usernames, display names, camera names, exact
+// coordinates, and the ids of accounts, cameras, clips, uploads and motion events.
+void TestApp::ScanPublicLeaves() {
+  Store* store = services().store;
+  std::vector<std::string> needles = {"acc_", "cam_", "clp_", "upl_", "mot_", "tok_"};
+  auto accounts = store->ListAccounts("");
+  ASSERT_TRUE(accounts.ok());
+  for (const auto& a : *accounts) {
+    if (a.username.size() >= 4) needles.push_back(a.username);
+    if (a.display_name.size() >= 4) needles.push_back(a.display_name);
+    auto cams = store->ListCamerasByOwner(a.id);
+    ASSERT_TRUE(cams.ok());
+    for (const auto& c : *cams) {
+      if (c.name.size() >= 4) needles.push_back(c.name);
+      needles.push_back(std::to_string(c.location.lat_deg).substr(0, 6));
+      needles.push_back(std::to_string(c.location.lng_deg).substr(0, 7));
+    }
+  }
+  // Role names are public vocabulary; a test account named "officer" is not a leak.
+  std::erase_if(needles, [](const std::string& n) { return ParseRole(n).ok(); });
+  auto rows = store->ReadAuditRows(0, 1'000'000);
+  ASSERT_TRUE(rows.ok());
+  for (const auto& row : *rows) {
+    ASSERT_FALSE(row.leaf.empty()) << "leaf " << row.index << " was never integrated";
+    for (const auto& n : needles) {
+      // A needle that is itself a token (a username like "owner") could only leak as a whole
+      // field value; anything else must not appear at all.
+      bool token = n.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_.") ==
+                   std::string::npos && !n.ends_with("_");
+      std::string probe = token ? "\"" + n + "\"" : n;
+      EXPECT_EQ(row.leaf.find(probe), std::string::npos)
+          << "public leaf " << row.index << " contains private '" << n << "': " << row.leaf;
+    }
+  }
+}
 
 std::unique_ptr<api::HttpClient> TestApp::Client() {
   auto c = api::HttpClient::Connect(url());

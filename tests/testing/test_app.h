@@ -35,6 +35,8 @@ class TestApp {
   const Agency& agency() const { return agency_; }
 
  private:
+  void ScanPublicLeaves();
+
   std::string data_dir_;
   std::unique_ptr<api::App> app_;
   Agency agency_;
