@@ -43,8 +43,9 @@ curl -sf "$url/audit/checkpoint" | head -1 | grep -q 'demo.canvass.local' || fai
   || { cat "$dir/v1"; fail "audit verify"; }
 grep -q '^OK: demo.canvass.local' "$dir/v1" || { cat "$dir/v1"; fail "audit verify output"; }
 size1=$(head -2 "$dir/witness" | tail -1)
-curl -sf -H "Authorization: Bearer $token" "$url/api/v1/clips/$(curl -sf -H "Authorization: Bearer $token" "$url/api/v1/clips" | python3 -c "import json,sys;print(json.load(sys.stdin)['clips'][0]['id'])")" >/dev/null
-for _ in $(seq 1 50); do
+clip=$(curl -sf -H "Authorization: Bearer $token" "$url/api/v1/clips" | python3 -c "import json,sys;print(json.load(sys.stdin)['clips'][0]['id'])")
+curl -sf -H "Authorization: Bearer $token" "$url/api/v1/clips/$clip/content" >/dev/null  # audited: clip.view
+for _ in $(seq 1 100); do
   size2=$(curl -sf "$url/audit/checkpoint" | head -2 | tail -1)
   [ "$size2" -gt "$size1" ] && break; sleep 0.1
 done
