@@ -109,6 +109,12 @@ Status JsonObjectReader::Finish() {
   return OkStatus();
 }
 
+Response NoContent() {
+  Response r;
+  r.status = 204;
+  return r;
+}
+
 Response JsonResponse(int status, const json::value& body) {
   Response r;
   r.status = status;

@@ -52,5 +52,7 @@ class JsonObjectReader {
 
 // {"field": value, ...} responses.
 Response JsonResponse(int status, const boost::json::value& body);
+// 204, no body.
+Response NoContent();
 
 }  // namespace canvass::api

@@ -141,18 +141,27 @@ StatusOr<int64_t> AuditLog::IntegrateLocked() {
 
 StatusOr<Store::AuditCheckpoint> AuditLog::Latest() { return store_->LatestAuditCheckpoint(); }
 
+StatusOr<std::vector<audit::Hash>> AuditLog::WithReader(
+    uint64_t size,
+    const std::function<StatusOr<std::vector<audit::Hash>>(const audit::NodeReader&)>& fn) {
+  // One long-lived reader: its tile cache stays warm across requests (full tiles never change).
+  std::lock_guard lock(reader_mu_);
+  if (!reader_) {
+    reader_.emplace(size, [this](const std::string& path) { return FetchStored(path); });
+  }
+  reader_->set_tree_size(size);
+  return fn(reader_->AsNodeReader());
+}
+
 StatusOr<std::vector<audit::Hash>> AuditLog::InclusionProof(uint64_t index, uint64_t size) {
   CANVASS_ASSIGN_OR_RETURN(auto latest, store_->LatestAuditCheckpoint());
   if (size == 0 || size > static_cast<uint64_t>(latest.size) || index >= size) {
     return InvalidArgumentError("need index < size <= " + std::to_string(latest.size) +
                                 " (the latest checkpoint)");
   }
-  std::lock_guard lock(reader_mu_);
-  if (!reader_) {
-    reader_.emplace(size, [this](const std::string& path) { return FetchStored(path); });
-  }
-  reader_->set_tree_size(size);
-  return audit::InclusionProof(index, size, reader_->AsNodeReader());
+  return WithReader(size, [&](const audit::NodeReader& read) {
+    return audit::InclusionProof(index, size, read);
+  });
 }
 
 StatusOr<std::vector<audit::Hash>> AuditLog::ConsistencyProof(uint64_t old_size,
@@ -162,12 +171,9 @@ StatusOr<std::vector<audit::Hash>> AuditLog::ConsistencyProof(uint64_t old_size,
     return InvalidArgumentError("need from <= to <= " + std::to_string(latest.size) +
                                 " (the latest checkpoint)");
   }
-  std::lock_guard lock(reader_mu_);
-  if (!reader_) {
-    reader_.emplace(new_size, [this](const std::string& path) { return FetchStored(path); });
-  }
-  reader_->set_tree_size(new_size);
-  return audit::ConsistencyProof(old_size, new_size, reader_->AsNodeReader());
+  return WithReader(new_size, [&](const audit::NodeReader& read) {
+    return audit::ConsistencyProof(old_size, new_size, read);
+  });
 }
 
 StatusOr<Store::AuditRow> AuditLog::OpenLeaf(const Principal& actor, int64_t index) {

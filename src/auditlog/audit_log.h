@@ -62,6 +62,9 @@ class AuditLog {
  private:
   StatusOr<std::string> FetchStored(const std::string& path);
   StatusOr<int64_t> IntegrateLocked();
+  StatusOr<std::vector<audit::Hash>> WithReader(
+      uint64_t size,
+      const std::function<StatusOr<std::vector<audit::Hash>>(const audit::NodeReader&)>& fn);
 
   Store* store_;
   const Clock* clock_;

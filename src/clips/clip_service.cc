@@ -238,17 +238,22 @@ StatusOr<std::shared_ptr<ClipService::Active>> ClipService::Activate(const Uploa
   return it->second;  // Another thread may have won the race; use its state.
 }
 
-StatusOr<UploadState> ClipService::GetUpload(const Principal& device,
-                                             const std::string& upload_id) {
+StatusOr<Upload> ClipService::DeviceUpload(const Principal& device,
+                                           const std::string& upload_id) {
   CANVASS_ASSIGN_OR_RETURN(Camera cam, DeviceCamera(device));
   auto u = store_->GetUpload(upload_id);
-  if (!u.ok() || u->camera_id != cam.id) {
-    if (u.ok() || u.status().code() == Code::kNotFound) {
-      return NotFoundError("upload " + upload_id + " not found (finished, expired or discarded)");
-    }
-    return u.status();
+  if (u.ok() && u->camera_id == cam.id) return u;
+  if (u.ok() || u.status().code() == Code::kNotFound) {
+    // Another camera's upload is reported exactly like a missing one.
+    return NotFoundError("upload " + upload_id + " not found (finished, expired or discarded)");
   }
-  CANVASS_ASSIGN_OR_RETURN(auto active, Activate(*u));
+  return u.status();
+}
+
+StatusOr<UploadState> ClipService::GetUpload(const Principal& device,
+                                             const std::string& upload_id) {
+  CANVASS_ASSIGN_OR_RETURN(Upload u, DeviceUpload(device, upload_id));
+  CANVASS_ASSIGN_OR_RETURN(auto active, Activate(u));
   std::lock_guard lock(active->mu);
   if (active->offset == active->upload.size_bytes && !active->finished) {
     // Crashed after the last byte but before the clip was committed: finish now.
@@ -260,15 +265,8 @@ StatusOr<UploadState> ClipService::GetUpload(const Principal& device,
 StatusOr<UploadState> ClipService::AppendChunk(const Principal& device,
                                                const std::string& upload_id, int64_t offset,
                                                std::string_view bytes) {
-  CANVASS_ASSIGN_OR_RETURN(Camera cam, DeviceCamera(device));
-  auto u = store_->GetUpload(upload_id);
-  if (!u.ok() || u->camera_id != cam.id) {
-    if (u.ok() || u.status().code() == Code::kNotFound) {
-      return NotFoundError("upload " + upload_id + " not found (finished, expired or discarded)");
-    }
-    return u.status();
-  }
-  CANVASS_ASSIGN_OR_RETURN(auto active, Activate(*u));
+  CANVASS_ASSIGN_OR_RETURN(Upload u, DeviceUpload(device, upload_id));
+  CANVASS_ASSIGN_OR_RETURN(auto active, Activate(u));
   std::lock_guard lock(active->mu);
   if (active->finished) return NotFoundError("upload " + upload_id + " already finished");
   const int64_t size = active->upload.size_bytes;

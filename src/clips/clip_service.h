@@ -105,6 +105,8 @@ class ClipService {
   struct Active;  // In-memory state of an upload being received.
 
   StatusOr<Camera> DeviceCamera(const Principal& device);
+  // The upload, if it belongs to the device's camera (NotFound otherwise).
+  StatusOr<Upload> DeviceUpload(const Principal& device, const std::string& upload_id);
   StatusOr<std::shared_ptr<Active>> Activate(const Upload& upload);
   StatusOr<UploadState> Finish(const Principal& device, std::shared_ptr<Active> active);
   void Discard(const std::string& upload_id);

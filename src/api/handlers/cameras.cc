@@ -48,9 +48,7 @@ void RegisterCameraRoutes(Router& router) {
   router.Add({"DELETE", "/api/v1/cameras/{id:cam}", resident,
               [](Context& c) -> StatusOr<Response> {
                 CANVASS_RETURN_IF_ERROR(c.services.cameras->Delete(c.principal, c.Param("id")));
-                Response r;
-                r.status = 204;
-                return r;
+                return NoContent();
               },
               0, "delete a camera with all its clips"});
   router.Add({"POST", "/api/v1/cameras/{id:cam}/device-token", resident,

@@ -139,9 +139,7 @@ void RegisterClipRoutes(Router& router) {
   router.Add({"DELETE", "/api/v1/clips/{id:clp}", resident,
               [](Context& c) -> StatusOr<Response> {
                 CANVASS_RETURN_IF_ERROR(c.services.clips->Delete(c.principal, c.Param("id")));
-                Response r;
-                r.status = 204;
-                return r;
+                return NoContent();
               },
               0, "delete a clip (row and bytes)"});
 }

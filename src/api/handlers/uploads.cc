@@ -79,9 +79,7 @@ void RegisterUploadRoutes(Router& router) {
               [](Context& c) -> StatusOr<Response> {
                 CANVASS_RETURN_IF_ERROR(c.services.store->TouchCamera(
                     c.principal.camera->id, c.services.clock->NowMicros()));
-                Response r;
-                r.status = 204;
-                return r;
+                return NoContent();
               },
               0, "the agent is alive"});
 }
