@@ -111,6 +111,20 @@ TEST_F(AuditLogTest, CheckpointsAreConsistentAcrossRestartsAndNeverFork) {
   EXPECT_NE(bad.status().message().find("rewrote history"), std::string::npos);
 }
 
+TEST_F(AuditLogTest, WitnessCheckWorksWhenTheOldSizeEndsATile) {
+  Append(256);
+  ASSERT_TRUE(log_->Integrate().ok());
+  audit::Checkpoint first = Current();
+  Append(300);
+  ASSERT_TRUE(log_->Integrate().ok());
+  EXPECT_TRUE(VerifyLog(Fetcher(), signer_.verifier(), first).ok());
+  audit::Checkpoint forged = first;
+  forged.root[5] ^= 1;
+  EXPECT_FALSE(VerifyLog(Fetcher(), signer_.verifier(), forged).ok());
+  // Single-threaded and multi-threaded checks agree.
+  EXPECT_TRUE(VerifyLog(Fetcher(), signer_.verifier(), first, 1).ok());
+}
+
 TEST_F(AuditLogTest, TamperingIsCaughtAndNamed) {
   Append(40);
   ASSERT_TRUE(log_->Integrate().ok());

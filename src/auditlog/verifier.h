@@ -9,6 +9,7 @@
 // bad signature.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 
@@ -25,11 +26,11 @@ struct LogVerification {
 };
 
 // `fetch` takes paths relative to the log root: "checkpoint", "tile/0/000", "tile/entries/000".
-// `entry_visitor`, when set, sees every entry (index, bytes) in order.
-StatusOr<LogVerification> VerifyLog(
-    const audit::TileFetcher& fetch, const audit::Verifier& key,
-    const std::optional<audit::Checkpoint>& previous,
-    const std::function<void(uint64_t, const std::string&)>& entry_visitor = {});
+// It is called from the calling thread only; the checks of each batch of fetched tiles run on
+// all cores (`threads`, 0: one per core).
+StatusOr<LogVerification> VerifyLog(const audit::TileFetcher& fetch, const audit::Verifier& key,
+                                    const std::optional<audit::Checkpoint>& previous,
+                                    int threads = 0);
 
 // Checks that an entry is a well-formed public leaf (audit/leaf.h): a JSON object with exactly
 // the leaf's fields and types, v = 1.
