@@ -8,9 +8,10 @@ JOBS ?= $(shell nproc)
 setup:
 	@scripts/setup.sh
 
+# The release binary only (tests and benchmarks are built by `check` and `bench`).
 build: setup
 	cmake --preset $(PRESET_RELEASE) >/dev/null
-	cmake --build --preset $(PRESET_RELEASE) -j $(JOBS)
+	cmake --build --preset $(PRESET_RELEASE) -j $(JOBS) --target canvass
 
 demo: build
 	./build/release/canvass demo --data-dir var/demo --listen 127.0.0.1:8080
@@ -31,6 +32,7 @@ asan: setup
 	ctest --preset asan -j $(JOBS)
 
 bench: build
+	cmake --build --preset $(PRESET_RELEASE) -j $(JOBS) --target clip_ingest_bench audit_bench
 	./build/release/bench/clip_ingest_bench
 	./build/release/bench/audit_bench
 
