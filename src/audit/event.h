@@ -1,10 +1,13 @@
 // AuditEvent: one entry for the audit log, written by the store in the same transaction as the
 // change it describes (no change without its event, no event without its change).
 //
-// The public fields become the public record of a Merkle-log leaf (see docs/design/audit.md
-// once the audit log lands); they never hold a person's name, an address, exact coordinates, a
-// plate number or free text. Everything identifying goes in the private fields, which only the
-// auditor and legal roles can open.
+// The public fields become the public record of a Merkle-log leaf (audit/leaf.h,
+// docs/design/audit.md); they never hold a person's name, an address, exact coordinates, a plate
+// number or free text (the store refuses non-token values). Everything identifying goes in the
+// private fields, which only the auditor and legal roles can open.
+//
+// Build one with MakeAuditEvent (auth/principal.h) and hand it to the store operation that makes
+// the change; for reads of protected data, to Store::RecordAccess.
 #pragma once
 
 #include <cstdint>
