@@ -164,7 +164,7 @@ StatusOr<LogVerification> VerifyLog(const audit::TileFetcher& fetch, const audit
   // Fetch a batch of tiles here (the fetcher may not be thread-safe), check them on all cores,
   // then extend the tree in order. (Overlapping the next batch's fetch with this batch's checks
   // was measured slower on two cores: the copies compete with the hashing.)
-  constexpr uint64_t kBatchTiles = 64;
+  constexpr uint64_t kBatchTiles = 256;
   const uint64_t tiles = (size + audit::kTileWidth - 1) / audit::kTileWidth;
   for (uint64_t batch = 0; batch < tiles; batch += kBatchTiles) {
     std::vector<TileWork> work(std::min(kBatchTiles, tiles - batch));
