@@ -24,6 +24,11 @@ see docs/ref/api.md. The web UI will be served here.</p>
 </body></html>
 )";
 
+int ServerThreads(const Config& c) {
+  return c.server.threads > 0 ? c.server.threads
+                              : std::max(2, static_cast<int>(std::thread::hardware_concurrency()));
+}
+
 bool IsSafeMethod(const std::string& m) { return m == "GET" || m == "HEAD" || m == "OPTIONS"; }
 
 std::string BearerToken(const Request& r) {
@@ -51,11 +56,8 @@ StatusOr<std::unique_ptr<App>> App::Open(AppOptions o) {
   InitCrypto();
   const std::string& dir = app->config_.server.data_dir;
   CANVASS_RETURN_IF_ERROR(app->fs_->CreateDirs(dir));
-  int threads = app->config_.server.threads > 0
-                    ? app->config_.server.threads
-                    : std::max(2, static_cast<int>(std::thread::hardware_concurrency()));
-  CANVASS_ASSIGN_OR_RETURN(app->store_,
-                           sqlite::SqliteStore::Open(JoinPath(dir, "canvass.db"), threads));
+  CANVASS_ASSIGN_OR_RETURN(app->store_, sqlite::SqliteStore::Open(JoinPath(dir, "canvass.db"),
+                                                                  ServerThreads(app->config_)));
   CANVASS_ASSIGN_OR_RETURN(
       media::MasterKey key,
       LoadOrCreateMasterKey(app->fs_, JoinPath(dir, "keys/master.key"), *app->random_));
@@ -63,25 +65,24 @@ StatusOr<std::unique_ptr<App>> App::Open(AppOptions o) {
   app->accounts_ = std::make_unique<AccountService>(app->store_.get(), app->clock_, app->random_,
                                                     app->config_.auth);
   app->agencies_ = std::make_unique<AgencyService>(app->store_.get(), app->clock_, app->random_);
-  app->clips_ = std::make_unique<ClipService>(app->store_.get(), app->fs_, app->clock_,
-                                              app->random_, key, dir, app->config_.clips,
-                                              app->hub_.get());
+  app->clips_ =
+      std::make_unique<ClipService>(app->store_.get(), app->fs_, app->clock_, app->random_, key,
+                                    dir, app->config_.clips, app->hub_.get());
   CANVASS_RETURN_IF_ERROR(app->clips_->Init());
-  app->cameras_ = std::make_unique<CameraService>(app->store_.get(), app->clips_.get(),
-                                                  app->clock_, app->random_, app->config_.clips);
-  CANVASS_ASSIGN_OR_RETURN(
-      audit::Signer signer,
-      LoadOrCreateSigner(app->fs_, JoinPath(dir, "keys/audit-signer.key"),
-                         app->config_.deployment.name, *app->random_));
+  app->cameras_ = std::make_unique<CameraService>(app->store_.get(), app->clips_.get(), app->clock_,
+                                                  app->random_, app->config_.clips);
+  CANVASS_ASSIGN_OR_RETURN(audit::Signer signer,
+                           LoadOrCreateSigner(app->fs_, JoinPath(dir, "keys/audit-signer.key"),
+                                              app->config_.deployment.name, *app->random_));
   // The case-number HMAC key is derived from the master key: one secret to back up.
-  std::string case_key = DigestBytes(HmacSha256(
-      std::string_view(reinterpret_cast<const char*>(key.data()), key.size()),
-      "canvass case number v1"));
+  std::string case_key = DigestBytes(
+      HmacSha256(std::string_view(reinterpret_cast<const char*>(key.data()), key.size()),
+                 "canvass case number v1"));
   app->config_.deployment.name = signer.name();  // the origin, as the data directory knows it
-  app->audit_ = std::make_unique<AuditLog>(app->store_.get(), app->clock_, std::move(signer),
-                                           case_key);
+  app->audit_ =
+      std::make_unique<AuditLog>(app->store_.get(), app->clock_, std::move(signer), case_key);
   CANVASS_RETURN_IF_ERROR(app->audit_->Init());
-  app->services_ = Services{&app->config_,       app->clock_,          app->store_.get(),
+  app->services_ = Services{&app->config_,        app->clock_,          app->store_.get(),
                             app->accounts_.get(), app->agencies_.get(), app->cameras_.get(),
                             app->clips_.get(),    app->hub_.get(),      app->audit_.get()};
   RegisterHealthRoutes(app->router_);
@@ -103,17 +104,21 @@ Status App::Start() {
   uint16_t port;
   CANVASS_RETURN_IF_ERROR(ParseListenAddress(config_.server.listen, &o.host, &port));
   o.port = port;
-  o.threads = config_.server.threads > 0
-                  ? config_.server.threads
-                  : std::max(2, static_cast<int>(std::thread::hardware_concurrency()));
+  o.threads = ServerThreads(config_);
   o.max_header_bytes = config_.server.max_header_bytes;
   o.request_timeout_ms = config_.server.request_timeout_ms;
   http_ = std::make_unique<HttpServer>(
       o, [this](Request& r) { return Handle(r); },
       [this](const std::string& m, const std::string& t) { return BodyLimit(m, t); });
   CANVASS_RETURN_IF_ERROR(http_->Start());
-  maintenance_ = std::thread([this] { MaintenanceLoop(); });
-  integrator_ = std::thread([this] { IntegratorLoop(); });
+  maintenance_ = std::thread([this] {
+    RunEvery(std::chrono::minutes(1), "expiring uploads",
+             [this] { return clips_->ExpireUploads().status(); });
+  });
+  integrator_ = std::thread([this] {
+    RunEvery(std::chrono::milliseconds(config_.audit.checkpoint_interval_ms), "audit checkpoint",
+             [this] { return audit_->Integrate().status(); });
+  });
   return OkStatus();
 }
 
@@ -145,27 +150,15 @@ void App::Shutdown() {
   }
 }
 
-void App::IntegratorLoop() {
+void App::RunEvery(std::chrono::milliseconds interval, const char* what,
+                   const std::function<Status()>& job) {
   std::unique_lock lock(maintenance_mu_);
   while (!stopping_) {
-    maintenance_cv_.wait_for(lock,
-                             std::chrono::milliseconds(config_.audit.checkpoint_interval_ms));
+    maintenance_cv_.wait_for(lock, interval);
     if (stopping_) break;
     lock.unlock();
-    auto size = audit_->Integrate();
-    if (!size.ok()) spdlog::error("audit checkpoint: {}", size.status().ToString());
-    lock.lock();
-  }
-}
-
-void App::MaintenanceLoop() {
-  std::unique_lock lock(maintenance_mu_);
-  while (!stopping_) {
-    maintenance_cv_.wait_for(lock, std::chrono::minutes(1));
-    if (stopping_) break;
-    lock.unlock();
-    auto expired = clips_->ExpireUploads();
-    if (!expired.ok()) spdlog::warn("expiring uploads: {}", expired.status().ToString());
+    Status s = job();
+    if (!s.ok()) spdlog::error("{}: {}", what, s.ToString());
     lock.lock();
   }
 }
@@ -182,8 +175,9 @@ Response App::Handle(Request& request) {
   auto start = std::chrono::steady_clock::now();
   Response r = Dispatch(request);
   if (request.path.starts_with("/api/")) r.AddHeader("Cache-Control", "no-store");
-  auto us = std::chrono::duration_cast<std::chrono::microseconds>(
-                std::chrono::steady_clock::now() - start).count();
+  auto us = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() -
+                                                                  start)
+                .count();
   spdlog::debug("{} {} -> {} ({} us)", request.method, request.path, r.status, us);
   return r;
 }
@@ -201,8 +195,8 @@ Response App::Dispatch(Request& request) {
   std::string raw_path = request.target.substr(0, request.target.find('?'));
   for (const char* bad : {"%2f", "%2F", "%5c", "%5C", "%00"}) {
     if (raw_path.find(bad) != std::string::npos) {
-      return ErrorResponse(InvalidArgumentError(
-          "encoded '/', '\\' or NUL in the path is not allowed"));
+      return ErrorResponse(
+          InvalidArgumentError("encoded '/', '\\' or NUL in the path is not allowed"));
     }
   }
   if (request.path.find("/../") != std::string::npos ||
@@ -222,8 +216,8 @@ Response App::Dispatch(Request& request) {
       r.AddHeader("Allow", allow);
       return r;
     }
-    return ErrorResponse(
-        NotFoundError("no endpoint " + request.method + " " + request.path + " (see docs/ref/api.md)"));
+    return ErrorResponse(NotFoundError("no endpoint " + request.method + " " + request.path +
+                                       " (see docs/ref/api.md)"));
   }
   request.path_params = std::move(m.params);
   const Route& route = *m.route;

@@ -56,7 +56,9 @@ class App {
   App() = default;
   int64_t BodyLimit(const std::string& method, const std::string& target) const;
   Response Dispatch(Request& request);
-  void MaintenanceLoop();
+  // Runs `job` every `interval` until Shutdown; errors are logged.
+  void RunEvery(std::chrono::milliseconds interval, const char* what,
+                const std::function<Status()>& job);
 
   Config config_;
   const Clock* clock_ = nullptr;
@@ -78,7 +80,6 @@ class App {
   bool stopping_ = false;  // GUARDED_BY(maintenance_mu_)
   std::thread maintenance_;
   std::thread integrator_;
-  void IntegratorLoop();
 };
 
 }  // namespace canvass::api

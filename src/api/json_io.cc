@@ -1,5 +1,6 @@
 #include "api/json_io.h"
 
+#include <charconv>
 #include <cmath>
 
 namespace canvass::api {
@@ -107,6 +108,32 @@ Status JsonObjectReader::Finish() {
     }
   }
   return OkStatus();
+}
+
+StatusOr<int64_t> ParseInteger(std::string_view text, std::string_view what, int64_t min,
+                               int64_t max) {
+  int64_t v = 0;
+  auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (text.empty() || ec != std::errc() || ptr != text.data() + text.size() || v < min || v > max) {
+    return InvalidArgumentError(std::string(what) + " must be an integer between " +
+                                std::to_string(min) + " and " + std::to_string(max));
+  }
+  return v;
+}
+
+StatusOr<std::optional<int64_t>> QueryInteger(const Request& request, const char* name, int64_t min,
+                                              int64_t max) {
+  const std::string* v = request.Query(name);
+  if (!v) return std::optional<int64_t>();
+  CANVASS_ASSIGN_OR_RETURN(int64_t out, ParseInteger(*v, name, min, max));
+  return std::optional<int64_t>(out);
+}
+
+StatusOr<int64_t> RequiredQueryInteger(const Request& request, const char* name, int64_t min,
+                                       int64_t max) {
+  CANVASS_ASSIGN_OR_RETURN(auto v, QueryInteger(request, name, min, max));
+  if (!v) return InvalidArgumentError(std::string("query parameter '") + name + "' is required");
+  return *v;
 }
 
 Response NoContent() {

@@ -4,7 +4,6 @@
 #pragma once
 
 #include <boost/json.hpp>
-
 #include <optional>
 #include <set>
 #include <string>
@@ -49,6 +48,17 @@ class JsonObjectReader {
   std::set<std::string> known_;
   Status status_;
 };
+
+// A whole decimal integer in [min, max]; otherwise InvalidArgument "<what> must be an integer
+// between <min> and <max>". For query parameters, path parameters and headers alike.
+StatusOr<int64_t> ParseInteger(std::string_view text, std::string_view what, int64_t min,
+                               int64_t max);
+// An optional query parameter parsed as above (nullopt when absent).
+StatusOr<std::optional<int64_t>> QueryInteger(const Request& request, const char* name, int64_t min,
+                                              int64_t max);
+// A required one.
+StatusOr<int64_t> RequiredQueryInteger(const Request& request, const char* name, int64_t min,
+                                       int64_t max);
 
 // {"field": value, ...} responses.
 Response JsonResponse(int status, const boost::json::value& body);

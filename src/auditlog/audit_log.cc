@@ -33,6 +33,16 @@ std::string AuditLog::LeafFor(const Store::AuditRow& row) const {
   return audit::EncodeLeaf(row.event, commitment, case_hmac);
 }
 
+audit::TileFetcher AuditLog::LocalFetcher() {
+  return [this](const std::string& path) -> StatusOr<std::string> {
+    if (path == "checkpoint") {
+      CANVASS_ASSIGN_OR_RETURN(auto cp, Latest());
+      return cp.note;
+    }
+    return FetchStored(path);
+  };
+}
+
 StatusOr<std::string> AuditLog::FetchStored(const std::string& path) {
   CANVASS_ASSIGN_OR_RETURN(audit::ParsedTilePath p, audit::ParseTilePath(path));
   return ReadTile(p);
@@ -64,11 +74,13 @@ Status AuditLog::Init() {
   auto latest = store_->LatestAuditCheckpoint();
   if (!latest.ok() && latest.status().code() != Code::kNotFound) return latest.status();
   std::lock_guard lock(mu_);
+  have_checkpoint_ = latest.ok();
   if (latest.ok()) {
     audit::TileNodeReader reader(static_cast<uint64_t>(latest->size),
                                  [this](const std::string& path) { return FetchStored(path); });
-    CANVASS_ASSIGN_OR_RETURN(range_, audit::CompactRange::FromNodes(
-                                         static_cast<uint64_t>(latest->size), reader.AsNodeReader()));
+    CANVASS_ASSIGN_OR_RETURN(
+        range_,
+        audit::CompactRange::FromNodes(static_cast<uint64_t>(latest->size), reader.AsNodeReader()));
     if (HashBytes(range_.Root()) != latest->root) {
       return DataLossError("the stored audit tiles do not reproduce the root of checkpoint " +
                            std::to_string(latest->size) + "; run `canvass check`");
@@ -84,7 +96,6 @@ StatusOr<int64_t> AuditLog::Integrate() {
 
 StatusOr<int64_t> AuditLog::IntegrateLocked() {
   const int64_t first = static_cast<int64_t>(range_.size());
-  bool have_checkpoint = store_->LatestAuditCheckpoint().ok();
   audit::CompactRange next = range_;
   Store::AuditIntegration in;
   in.first = first;
@@ -112,8 +123,8 @@ StatusOr<int64_t> AuditLog::IntegrateLocked() {
   };
   for (;;) {
     CANVASS_ASSIGN_OR_RETURN(
-        auto rows, store_->ReadAuditRows(first + static_cast<int64_t>(in.leaves.size()),
-                                         kRowsPerRead));
+        auto rows,
+        store_->ReadAuditRows(first + static_cast<int64_t>(in.leaves.size()), kRowsPerRead));
     for (const auto& row : rows) {
       std::string leaf = LeafFor(row);
       CANVASS_RETURN_IF_ERROR(next.Append(audit::LeafHash(leaf), visit));
@@ -122,7 +133,7 @@ StatusOr<int64_t> AuditLog::IntegrateLocked() {
     }
     if (rows.size() < static_cast<size_t>(kRowsPerRead)) break;
   }
-  if (in.leaves.empty() && have_checkpoint) return first;
+  if (in.leaves.empty() && have_checkpoint_) return first;
 
   for (auto& [key, data] : tiles) {
     in.tiles.push_back({key.first, static_cast<int64_t>(key.second), std::move(data)});
@@ -136,6 +147,7 @@ StatusOr<int64_t> AuditLog::IntegrateLocked() {
   in.checkpoint = {static_cast<int64_t>(cp.size), HashBytes(cp.root), note, clock_->NowMicros()};
   CANVASS_RETURN_IF_ERROR(store_->CommitAuditIntegration(in));
   range_ = next;
+  have_checkpoint_ = true;
   return static_cast<int64_t>(range_.size());
 }
 
@@ -165,7 +177,7 @@ StatusOr<std::vector<audit::Hash>> AuditLog::InclusionProof(uint64_t index, uint
 }
 
 StatusOr<std::vector<audit::Hash>> AuditLog::ConsistencyProof(uint64_t old_size,
-                                                             uint64_t new_size) {
+                                                              uint64_t new_size) {
   CANVASS_ASSIGN_OR_RETURN(auto latest, store_->LatestAuditCheckpoint());
   if (old_size > new_size || new_size > static_cast<uint64_t>(latest.size)) {
     return InvalidArgumentError("need from <= to <= " + std::to_string(latest.size) +
@@ -203,9 +215,9 @@ StatusOr<audit::Signer> LoadOrCreateSigner(FileSystem* fs, const std::string& pa
     }
     return signer;
   }
-  CANVASS_ASSIGN_OR_RETURN(audit::Signer signer,
-                           audit::Signer::Generate(origin.empty() ? "canvass.local" : origin,
-                                                   random));
+  CANVASS_ASSIGN_OR_RETURN(
+      audit::Signer signer,
+      audit::Signer::Generate(origin.empty() ? "canvass.local" : origin, random));
   CANVASS_RETURN_IF_ERROR(fs->CreateDirs(DirName(path)));
   CANVASS_RETURN_IF_ERROR(fs->WriteFileAtomic(path, signer.ToString() + "\n"));
   return signer;

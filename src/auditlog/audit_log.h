@@ -49,6 +49,9 @@ class AuditLog {
   // The bytes served at /audit/<path> for a tile or entry bundle path ("tile/0/x001/002.p/7").
   // NotFound for tiles beyond the latest checkpoint.
   StatusOr<std::string> ReadTile(const audit::ParsedTilePath& path);
+  // The log's own files as a verifier fetches them ("checkpoint", "tile/..."), read from the
+  // store: `canvass check` runs VerifyLog over it.
+  audit::TileFetcher LocalFetcher();
 
   StatusOr<std::vector<audit::Hash>> InclusionProof(uint64_t index, uint64_t size);
   StatusOr<std::vector<audit::Hash>> ConsistencyProof(uint64_t old_size, uint64_t new_size);
@@ -73,7 +76,8 @@ class AuditLog {
   std::string case_key_;
 
   std::mutex mu_;
-  audit::CompactRange range_;  // GUARDED_BY(mu_): the tree of the latest checkpoint
+  audit::CompactRange range_;     // GUARDED_BY(mu_): the tree of the latest checkpoint
+  bool have_checkpoint_ = false;  // GUARDED_BY(mu_)
   std::mutex reader_mu_;
   std::optional<audit::TileNodeReader> reader_;  // GUARDED_BY(reader_mu_)
 };

@@ -38,16 +38,7 @@ class AuditLogTest : public ::testing::Test {
     }
   }
 
-  audit::TileFetcher Fetcher() {
-    return [this](const std::string& path) -> StatusOr<std::string> {
-      if (path == "checkpoint") {
-        CANVASS_ASSIGN_OR_RETURN(auto cp, log_->Latest());
-        return cp.note;
-      }
-      CANVASS_ASSIGN_OR_RETURN(auto p, audit::ParseTilePath(path));
-      return log_->ReadTile(p);
-    };
-  }
+  audit::TileFetcher Fetcher() { return log_->LocalFetcher(); }
 
   audit::Checkpoint Current() {
     return *audit::OpenCheckpoint(log_->Latest()->note, signer_.verifier(), "log.test.example");

@@ -12,7 +12,6 @@ const std::string& Principal::id() const {
 std::string Principal::RoleName() const {
   if (is_account()) return std::string(canvass::RoleName(account->role));
   if (is_device()) return "device";
-  if (via == Via::kNone && account.has_value()) return "system";
   return "anonymous";
 }
 

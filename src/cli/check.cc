@@ -2,8 +2,8 @@
 #include <cstdio>
 
 #include "api/app.h"
-#include "cli/cli.h"
 #include "auditlog/verifier.h"
+#include "cli/cli.h"
 #include "clips/clip_check.h"
 
 namespace canvass::cli {
@@ -36,25 +36,18 @@ int RunCheck(const CommonFlags& flags, bool repair) {
   // stored tiles reproduce the latest checkpoint's root, and integrated pending events).
   auto key = audit::Verifier::Parse(s.audit->VerifierKey());
   if (!key.ok()) return Fail(key.status());
-  auto log = VerifyLog(
-      [&](const std::string& path) -> StatusOr<std::string> {
-        if (path == "checkpoint") {
-          CANVASS_ASSIGN_OR_RETURN(auto cp, s.audit->Latest());
-          return cp.note;
-        }
-        CANVASS_ASSIGN_OR_RETURN(auto p, audit::ParseTilePath(path));
-        return s.audit->ReadTile(p);
-      },
-      *key, std::nullopt);
+  auto log = VerifyLog(s.audit->LocalFetcher(), *key, std::nullopt);
   if (!log.ok()) problems.push_back("audit log: " + log.status().message());
   for (const auto& p : problems) std::printf("problem: %s\n", p.c_str());
-  std::printf("checked schema v%d, %lld clips (%lld bytes decrypted and hashed), %llu audit "
-              "leaves; %zu problem%s",
-              *version, static_cast<long long>(report->clips_checked),
-              static_cast<long long>(report->bytes_checked),
-              static_cast<unsigned long long>(log.ok() ? log->entries_checked : 0),
-              problems.size(), problems.size() == 1 ? "" : "s");
-  if (repair) std::printf("; %lld orphan files removed", static_cast<long long>(report->orphans_removed));
+  std::printf(
+      "checked schema v%d, %lld clips (%lld bytes decrypted and hashed), %llu audit "
+      "leaves; %zu problem%s",
+      *version, static_cast<long long>(report->clips_checked),
+      static_cast<long long>(report->bytes_checked),
+      static_cast<unsigned long long>(log.ok() ? log->entries_checked : 0), problems.size(),
+      problems.size() == 1 ? "" : "s");
+  if (repair)
+    std::printf("; %lld orphan files removed", static_cast<long long>(report->orphans_removed));
   std::printf("\n");
   return problems.empty() ? 0 : 1;
 }
@@ -67,7 +60,8 @@ void AddCheckCommand(CLI::App& app, Runner* run) {
   CLI::App* cmd = app.add_subcommand("check", "Check the database and the stored clips (fsck)");
   AddCommonFlags(cmd, flags.get(), /*with_listen=*/false);
   cmd->add_flag("--repair", *repair, "remove orphan files (never rows)");
-  cmd->callback([run, flags, repair] { *run = [flags, repair] { return RunCheck(*flags, *repair); }; });
+  cmd->callback(
+      [run, flags, repair] { *run = [flags, repair] { return RunCheck(*flags, *repair); }; });
 }
 
 }  // namespace canvass::cli

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstring>
 
+#include "audit/leaf.h"
 #include "common/encoding.h"
 #include "common/sha256.h"
 #include "common/time_format.h"
@@ -20,24 +21,30 @@ int64_t SegmentPlainSize(int64_t total, int64_t i) {
   return std::min(media::kSegmentPlainBytes, total - i * media::kSegmentPlainBytes);
 }
 
+// The live events' JSON, built with the audit log's canonical escaper (no JSON library in the
+// service layer).
 std::string MotionJson(const MotionEvent& e, const Camera& cam) {
-  // Built by hand to keep JSON libraries out of the service layer; every field is either an id
-  // we generated, a number, or escaped below.
-  std::string name;
-  for (char c : cam.name) {
-    if (c == '"' || c == '\\') {
-      name += '\\';
-      name += c;
-    } else if (static_cast<unsigned char>(c) < 0x20) {
-      name += ' ';
-    } else {
-      name += c;
-    }
-  }
+  std::string out = "{\"id\":";
+  audit::AppendJsonString(&out, e.id);
+  out += ",\"camera_id\":";
+  audit::AppendJsonString(&out, e.camera_id);
+  out += ",\"camera_name\":";
+  audit::AppendJsonString(&out, cam.name);
+  out += ",\"at\":";
+  audit::AppendJsonString(&out, FormatRfc3339(e.at_us));
   char score[32];
-  std::snprintf(score, sizeof score, "%.3f", e.score);
-  return "{\"id\":\"" + e.id + "\",\"camera_id\":\"" + e.camera_id + "\",\"camera_name\":\"" +
-         name + "\",\"at\":\"" + FormatRfc3339(e.at_us) + "\",\"score\":" + score + "}";
+  std::snprintf(score, sizeof score, ",\"score\":%.3f}", e.score);
+  return out + score;
+}
+
+std::string ClipEventJson(const Clip& clip) {
+  std::string out = "{\"id\":";
+  audit::AppendJsonString(&out, clip.id);
+  out += ",\"camera_id\":";
+  audit::AppendJsonString(&out, clip.camera_id);
+  out += ",\"started_at\":";
+  audit::AppendJsonString(&out, FormatRfc3339(clip.started_at_us));
+  return out + "}";
 }
 
 }  // namespace
@@ -230,16 +237,15 @@ StatusOr<std::shared_ptr<ClipService::Active>> ClipService::Activate(const Uploa
   }
   CANVASS_ASSIGN_OR_RETURN(a->file, fs_->OpenAppendable(path));
   if (a->offset < upload.size_bytes) {
-    a->writer = std::make_unique<media::SegmentWriter>(a->key, upload.size_bytes, a->offset,
-                                                       a->file.get());
+    a->writer =
+        std::make_unique<media::SegmentWriter>(a->key, upload.size_bytes, a->offset, a->file.get());
   }
   std::lock_guard lock(mu_);
   auto [it, inserted] = active_.emplace(upload.id, a);
   return it->second;  // Another thread may have won the race; use its state.
 }
 
-StatusOr<Upload> ClipService::DeviceUpload(const Principal& device,
-                                           const std::string& upload_id) {
+StatusOr<Upload> ClipService::DeviceUpload(const Principal& device, const std::string& upload_id) {
   CANVASS_ASSIGN_OR_RETURN(Camera cam, DeviceCamera(device));
   auto u = store_->GetUpload(upload_id);
   if (u.ok() && u->camera_id == cam.id) return u;
@@ -272,12 +278,12 @@ StatusOr<UploadState> ClipService::AppendChunk(const Principal& device,
   const int64_t size = active->upload.size_bytes;
   const int64_t n = static_cast<int64_t>(bytes.size());
   if (offset != active->offset) {
-    return AbortedError("upload is at offset " + std::to_string(active->offset) +
-                        ", not " + std::to_string(offset) + "; resume from there");
+    return AbortedError("upload is at offset " + std::to_string(active->offset) + ", not " +
+                        std::to_string(offset) + "; resume from there");
   }
   if (n > config_.max_upload_chunk_bytes) {
     return InvalidArgumentError("a chunk may be at most " +
-                                  std::to_string(config_.max_upload_chunk_bytes) + " bytes");
+                                std::to_string(config_.max_upload_chunk_bytes) + " bytes");
   }
   if (offset + n > size) {
     return InvalidArgumentError("chunk of " + std::to_string(n) + " bytes at offset " +
@@ -311,8 +317,7 @@ void ClipService::Discard(const std::string& upload_id) {
   active_.erase(upload_id);
 }
 
-StatusOr<UploadState> ClipService::Finish(const Principal& device,
-                                          std::shared_ptr<Active> active) {
+StatusOr<UploadState> ClipService::Finish(const Principal& device, std::shared_ptr<Active> active) {
   const Upload& u = active->upload;
   CANVASS_RETURN_IF_ERROR(active->file->Sync());
   CANVASS_RETURN_IF_ERROR(active->file->Close());
@@ -342,8 +347,8 @@ StatusOr<UploadState> ClipService::Finish(const Principal& device,
     CANVASS_ASSIGN_OR_RETURN(auto file, fs_->OpenRandomAccess(partial));
     CANVASS_ASSIGN_OR_RETURN(auto reader,
                              media::ClipReader::Open(std::move(file), active->key, u.size_bytes));
-    auto info = media::ProbeVideo(
-        [&](int64_t off, size_t n) { return reader->ReadAt(off, n); }, u.size_bytes);
+    auto info = media::ProbeVideo([&](int64_t off, size_t n) { return reader->ReadAt(off, n); },
+                                  u.size_bytes);
     if (!info.ok()) {
       active->finished = true;
       Discard(u.id);
@@ -353,10 +358,9 @@ StatusOr<UploadState> ClipService::Finish(const Principal& device,
     if (info->duration_us > window_us + kDurationToleranceUs) {
       active->finished = true;
       Discard(u.id);
-      return InvalidArgumentError(
-          "the video lasts " + std::to_string(info->duration_us / 1000) +
-          " ms but started_at..ended_at spans only " + std::to_string(window_us / 1000) +
-          " ms; upload discarded");
+      return InvalidArgumentError("the video lasts " + std::to_string(info->duration_us / 1000) +
+                                  " ms but started_at..ended_at spans only " +
+                                  std::to_string(window_us / 1000) + " ms; upload discarded");
     }
     clip.container = info->container;
     clip.video_codec = info->video_codec;
@@ -386,9 +390,7 @@ StatusOr<UploadState> ClipService::Finish(const Principal& device,
     std::lock_guard lock(mu_);
     active_.erase(u.id);
   }
-  hub_->Publish(clip.owner_id,
-                {"clip", "{\"id\":\"" + clip.id + "\",\"camera_id\":\"" + clip.camera_id +
-                             "\",\"started_at\":\"" + FormatRfc3339(clip.started_at_us) + "\"}"});
+  hub_->Publish(clip.owner_id, {"clip", ClipEventJson(clip)});
   UploadState s = StateOf(u, u.size_bytes);
   s.clip = clip;
   return s;
@@ -405,8 +407,8 @@ StatusOr<MotionEvent> ClipService::ReportMotion(const Principal& device, int64_t
     return InvalidArgumentError("score must be between 0 and 1");
   }
   MotionEvent e{random_->NewId("mot"), cam.id, cam.owner_id, at_us, score, now};
-  CANVASS_RETURN_IF_ERROR(
-      store_->AddMotionEvent(e, MakeAuditEvent(device, *clock_, "motion.report", "camera", cam.id)));
+  CANVASS_RETURN_IF_ERROR(store_->AddMotionEvent(
+      e, MakeAuditEvent(device, *clock_, "motion.report", "camera", cam.id)));
   CANVASS_RETURN_IF_ERROR(store_->TouchCamera(cam.id, now));
   hub_->Publish(cam.owner_id, {"motion", MotionJson(e, cam)});
   return e;

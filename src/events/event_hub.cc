@@ -39,19 +39,16 @@ bool Subscription::closed() const {
 
 void Subscription::Push(LiveEvent e) {
   std::function<void()> notify;
-  bool overflow = false;
   {
     std::lock_guard lock(mu_);
     if (closed_) return;
     if (queue_.size() >= kMaxQueued) {
-      closed_ = true;
-      overflow = true;
+      closed_ = true;  // a slow subscriber is dropped; it reconnects and reads its inbox
     } else {
       queue_.push_back(std::move(e));
     }
     notify = notify_;
   }
-  (void)overflow;
   if (notify) notify();
 }
 

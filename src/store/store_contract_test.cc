@@ -253,6 +253,8 @@ TEST_P(StoreContractTest, DisablingAnAccountEndsItsSessions) {
   ASSERT_TRUE(store_->SetAccountDisabled("acc_1", true, Ev("account.disable")).ok());
   EXPECT_TRUE(store_->GetAccount("acc_1")->disabled);
   EXPECT_EQ(store_->FindSession("h1").status().code(), Code::kNotFound);
+  EXPECT_EQ(store_->SetAccountDisabled("acc_missing", true, Ev("account.disable")).code(),
+            Code::kNotFound);
 }
 
 TEST_P(StoreContractTest, AgenciesKeepBoundaryAndVerification) {

@@ -55,7 +55,8 @@ StatusOr<Response> SetE2eeKey(Context& c) {
   }
   CANVASS_RETURN_IF_ERROR(r.Finish());
   CANVASS_RETURN_IF_ERROR(c.services.accounts->SetE2eePublicKey(c.principal, raw));
-  CANVASS_ASSIGN_OR_RETURN(Account a, c.services.accounts->GetAccount(c.principal, c.principal.id()));
+  CANVASS_ASSIGN_OR_RETURN(Account a,
+                           c.services.accounts->GetAccount(c.principal, c.principal.id()));
   return JsonResponse(200, wire::AccountJson(a));
 }
 
@@ -65,8 +66,8 @@ void RegisterAccountRoutes(Router& router) {
   // Public: anonymous residents sign up; admins and agency admins create staff. The service
   // decides who may create which role.
   router.Add({"POST", "/api/v1/accounts", Access::Public(), Create, 0, "create an account"});
-  router.Add({"GET", "/api/v1/accounts", Access::Roles({Role::kAdmin, Role::kAgencyAdmin}), List,
-              0, "list accounts (admin: all; agency admin: own agency)"});
+  router.Add({"GET", "/api/v1/accounts", Access::Roles({Role::kAdmin, Role::kAgencyAdmin}), List, 0,
+              "list accounts (admin: all; agency admin: own agency)"});
   router.Add({"GET", "/api/v1/accounts/{id:acc}", Access::AnyAccount(), Get, 0, "one account"});
   router.Add({"POST", "/api/v1/accounts/{id:acc}/disable",
               Access::Roles({Role::kAdmin, Role::kAgencyAdmin}),

@@ -4,8 +4,6 @@
 //   GET /audit/key                   verifier key (signed-note form)
 //   GET /audit/tile/<L>/<N>[.p/<W>]  hash tiles; full ones immutable
 //   GET /audit/tile/entries/<N>[.p/<W>]  entry bundles (the leaves)
-#include <charconv>
-
 #include "api/http_status.h"
 #include "api/json_io.h"
 #include "api/router.h"
@@ -17,18 +15,6 @@ namespace canvass::api {
 namespace json = boost::json;
 
 namespace {
-
-StatusOr<uint64_t> QueryU64(const Request& r, const char* name) {
-  const std::string* v = r.Query(name);
-  if (!v) return InvalidArgumentError(std::string("query parameter '") + name + "' is required");
-  uint64_t out = 0;
-  auto [ptr, ec] = std::from_chars(v->data(), v->data() + v->size(), out);
-  if (v->empty() || ec != std::errc() || ptr != v->data() + v->size()) {
-    return InvalidArgumentError(std::string("query parameter '") + name +
-                                "' must be a non-negative integer");
-  }
-  return out;
-}
 
 json::array HashesJson(const std::vector<audit::Hash>& hashes) {
   json::array out;
@@ -69,30 +55,24 @@ StatusOr<Response> Tile(Context& c) {
 }
 
 StatusOr<Response> Inclusion(Context& c) {
-  CANVASS_ASSIGN_OR_RETURN(uint64_t index, QueryU64(c.request, "index"));
-  CANVASS_ASSIGN_OR_RETURN(uint64_t size, QueryU64(c.request, "size"));
+  CANVASS_ASSIGN_OR_RETURN(int64_t index, RequiredQueryInteger(c.request, "index", 0, INT64_MAX));
+  CANVASS_ASSIGN_OR_RETURN(int64_t size, RequiredQueryInteger(c.request, "size", 0, INT64_MAX));
   CANVASS_ASSIGN_OR_RETURN(auto proof, c.services.audit->InclusionProof(index, size));
-  return JsonResponse(200, json::object{{"index", index}, {"size", size},
-                                        {"proof", HashesJson(proof)}});
+  return JsonResponse(200,
+                      json::object{{"index", index}, {"size", size}, {"proof", HashesJson(proof)}});
 }
 
 StatusOr<Response> Consistency(Context& c) {
-  CANVASS_ASSIGN_OR_RETURN(uint64_t from, QueryU64(c.request, "from"));
-  CANVASS_ASSIGN_OR_RETURN(uint64_t to, QueryU64(c.request, "to"));
+  CANVASS_ASSIGN_OR_RETURN(int64_t from, RequiredQueryInteger(c.request, "from", 0, INT64_MAX));
+  CANVASS_ASSIGN_OR_RETURN(int64_t to, RequiredQueryInteger(c.request, "to", 0, INT64_MAX));
   CANVASS_ASSIGN_OR_RETURN(auto proof, c.services.audit->ConsistencyProof(from, to));
-  return JsonResponse(200, json::object{{"from", from}, {"to", to},
-                                        {"proof", HashesJson(proof)}});
+  return JsonResponse(200, json::object{{"from", from}, {"to", to}, {"proof", HashesJson(proof)}});
 }
 
 StatusOr<Response> OpenLeaf(Context& c) {
-  uint64_t index = 0;
-  const std::string& s = c.Param("index");
-  auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), index);
-  if (ec != std::errc() || ptr != s.data() + s.size()) {
-    return InvalidArgumentError("leaf index must be a non-negative integer");
-  }
-  CANVASS_ASSIGN_OR_RETURN(auto row,
-                           c.services.audit->OpenLeaf(c.principal, static_cast<int64_t>(index)));
+  CANVASS_ASSIGN_OR_RETURN(int64_t index,
+                           ParseInteger(c.Param("index"), "leaf index", 0, INT64_MAX));
+  CANVASS_ASSIGN_OR_RETURN(auto row, c.services.audit->OpenLeaf(c.principal, index));
   std::string priv = audit::PrivateDetails(row.event);
   std::string commitment = audit::Commitment(row.salt, priv);
   return JsonResponse(

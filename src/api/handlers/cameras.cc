@@ -53,9 +53,8 @@ void RegisterCameraRoutes(Router& router) {
               0, "delete a camera with all its clips"});
   router.Add({"POST", "/api/v1/cameras/{id:cam}/device-token", resident,
               [](Context& c) -> StatusOr<Response> {
-                CANVASS_ASSIGN_OR_RETURN(
-                    std::string token,
-                    c.services.cameras->RotateDeviceToken(c.principal, c.Param("id")));
+                CANVASS_ASSIGN_OR_RETURN(std::string token, c.services.cameras->RotateDeviceToken(
+                                                                c.principal, c.Param("id")));
                 return JsonResponse(201, json::object{{"device_token", token}});
               },
               0, "replace the camera's device token"});

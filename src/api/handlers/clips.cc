@@ -13,15 +13,6 @@ namespace json = boost::json;
 
 namespace {
 
-StatusOr<int64_t> ParseInt(const std::string& s, const char* what) {
-  int64_t v = 0;
-  auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (s.empty() || ec != std::errc() || ptr != s.data() + s.size()) {
-    return InvalidArgumentError(std::string(what) + " must be an integer");
-  }
-  return v;
-}
-
 StatusOr<Response> List(Context& c) {
   ClipFilter f;
   const Request& q = c.request;
@@ -32,11 +23,8 @@ StatusOr<Response> List(Context& c) {
   if (auto* to = q.Query("to")) {
     CANVASS_ASSIGN_OR_RETURN(f.to_us, ParseRfc3339(*to));
   }
-  if (auto* limit = q.Query("limit")) {
-    CANVASS_ASSIGN_OR_RETURN(int64_t l, ParseInt(*limit, "limit"));
-    if (l < 1 || l > 1000) return InvalidArgumentError("limit must be between 1 and 1000");
-    f.limit = static_cast<int>(l);
-  }
+  CANVASS_ASSIGN_OR_RETURN(auto limit, QueryInteger(q, "limit", 1, 1000));
+  if (limit) f.limit = static_cast<int>(*limit);
   if (auto* after = q.Query("after")) f.after_id = *after;
   CANVASS_ASSIGN_OR_RETURN(auto clips, c.services.clips->List(c.principal, f));
   json::array out;
@@ -107,8 +95,9 @@ StatusOr<Response> Content(Context& c) {
   }
   int64_t first = 0, last = 0;
   if (!ParseRange(range, size, &first, &last)) {
-    Response bad = ErrorResponse(InvalidArgumentError("unsatisfiable Range '" + range.substr(0, 100) +
-                                                      "' for " + std::to_string(size) + " bytes"));
+    Response bad =
+        ErrorResponse(InvalidArgumentError("unsatisfiable Range '" + range.substr(0, 100) +
+                                           "' for " + std::to_string(size) + " bytes"));
     bad.status = 416;
     bad.AddHeader("Content-Range", "bytes */" + std::to_string(size));
     return bad;
@@ -116,8 +105,8 @@ StatusOr<Response> Content(Context& c) {
   r.status = 206;
   r.stream_offset = first;
   r.stream_length = last - first + 1;
-  r.AddHeader("Content-Range", "bytes " + std::to_string(first) + "-" + std::to_string(last) +
-                                   "/" + std::to_string(size));
+  r.AddHeader("Content-Range", "bytes " + std::to_string(first) + "-" + std::to_string(last) + "/" +
+                                   std::to_string(size));
   return r;
 }
 
@@ -125,8 +114,8 @@ StatusOr<Response> Content(Context& c) {
 
 void RegisterClipRoutes(Router& router) {
   const Access resident = Access::Roles({Role::kResident});
-  router.Add({"GET", "/api/v1/clips", resident, List, 0,
-              "my clips (camera_id, from, to, limit, after)"});
+  router.Add(
+      {"GET", "/api/v1/clips", resident, List, 0, "my clips (camera_id, from, to, limit, after)"});
   router.Add({"GET", "/api/v1/clips/{id:clp}", resident,
               [](Context& c) -> StatusOr<Response> {
                 CANVASS_ASSIGN_OR_RETURN(Clip clip,

@@ -1,6 +1,4 @@
 // Motion events in (from agents) and live events out (Server-Sent Events).
-#include <charconv>
-
 #include "api/json_io.h"
 #include "api/router.h"
 #include "api/services.h"
@@ -24,18 +22,10 @@ void RegisterEventRoutes(Router& router) {
               0, "report a motion event (pushed live to the owner)"});
   router.Add({"GET", "/api/v1/motion", Access::Roles({Role::kResident}),
               [](Context& c) -> StatusOr<Response> {
-                int limit = 50;
-                if (auto* l = c.request.Query("limit")) {
-                  int64_t v = 0;
-                  auto [ptr, ec] = std::from_chars(l->data(), l->data() + l->size(), v);
-                  if (l->empty() || ec != std::errc() || ptr != l->data() + l->size() || v < 1 ||
-                      v > 1000) {
-                    return InvalidArgumentError("limit must be an integer between 1 and 1000");
-                  }
-                  limit = static_cast<int>(v);
-                }
+                CANVASS_ASSIGN_OR_RETURN(auto limit, QueryInteger(c.request, "limit", 1, 1000));
                 CANVASS_ASSIGN_OR_RETURN(auto events,
-                                         c.services.clips->ListMotion(c.principal, limit));
+                                         c.services.clips->ListMotion(
+                                             c.principal, static_cast<int>(limit.value_or(50))));
                 json::array out;
                 for (const auto& e : events) out.push_back(wire::MotionJson(e));
                 return JsonResponse(200, json::object{{"motion", out}});

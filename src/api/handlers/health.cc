@@ -10,11 +10,11 @@ void RegisterHealthRoutes(Router& router) {
               [](Context& c) -> StatusOr<Response> {
                 CANVASS_ASSIGN_OR_RETURN(int version, c.services.store->SchemaVersion());
                 return JsonResponse(
-                    200, boost::json::object{
-                             {"status", "ok"},
-                             {"deployment", c.services.config->deployment.name},
-                             {"schema_version", version},
-                             {"time", FormatRfc3339(c.services.clock->NowMicros())}});
+                    200,
+                    boost::json::object{{"status", "ok"},
+                                        {"deployment", c.services.config->deployment.name},
+                                        {"schema_version", version},
+                                        {"time", FormatRfc3339(c.services.clock->NowMicros())}});
               },
               0, "liveness and schema version"});
 }

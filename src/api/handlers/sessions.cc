@@ -16,8 +16,9 @@ constexpr char kCookie[] = "canvass_session";
 std::string CookieHeader(const std::string& value, int64_t max_age_s, bool secure) {
   // HttpOnly: scripts cannot read it; SameSite=Strict: other sites cannot send it; the CSRF
   // token (X-CSRF-Token) guards every unsafe method on top.
-  return std::string(kCookie) + "=" + value + "; Path=/; HttpOnly; SameSite=Strict; Max-Age=" +
-         std::to_string(max_age_s) + (secure ? "; Secure" : "");
+  return std::string(kCookie) + "=" + value +
+         "; Path=/; HttpOnly; SameSite=Strict; Max-Age=" + std::to_string(max_age_s) +
+         (secure ? "; Secure" : "");
 }
 
 StatusOr<Response> Login(Context& c) {
@@ -29,21 +30,21 @@ StatusOr<Response> Login(Context& c) {
   if (!login.ok()) {
     if (login.status().code() == Code::kResourceExhausted) {
       Response res = ErrorResponse(login.status());
-      int64_t wait = std::max(c.services.accounts->RetryAfterSeconds("user:" + username),
-                              c.services.accounts->RetryAfterSeconds(
-                                  "addr:" + c.request.remote_address));
+      int64_t wait =
+          std::max(c.services.accounts->RetryAfterSeconds("user:" + username),
+                   c.services.accounts->RetryAfterSeconds("addr:" + c.request.remote_address));
       res.AddHeader("Retry-After", std::to_string(std::max<int64_t>(wait, 1)));
       return res;
     }
     return login.status();
   }
-  Response res = JsonResponse(
-      201, json::object{{"account", wire::AccountJson(login->account)},
-                        {"csrf_token", login->csrf_token},
-                        {"expires_at", FormatRfc3339(login->expires_at_us)}});
-  res.AddHeader("Set-Cookie", CookieHeader(login->session_token,
-                                           c.services.config->auth.session_ttl_s,
-                                           c.services.config->auth.secure_cookies));
+  Response res =
+      JsonResponse(201, json::object{{"account", wire::AccountJson(login->account)},
+                                     {"csrf_token", login->csrf_token},
+                                     {"expires_at", FormatRfc3339(login->expires_at_us)}});
+  res.AddHeader("Set-Cookie",
+                CookieHeader(login->session_token, c.services.config->auth.session_ttl_s,
+                             c.services.config->auth.secure_cookies));
   return res;
 }
 

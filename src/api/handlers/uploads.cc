@@ -3,8 +3,6 @@
 //   GET   /api/v1/uploads/{id}     where to resume
 //   PATCH /api/v1/uploads/{id}     bytes at Upload-Offset
 // and the agent's own camera record and heartbeat.
-#include <charconv>
-
 #include "api/json_io.h"
 #include "api/router.h"
 #include "api/services.h"
@@ -34,19 +32,16 @@ StatusOr<Response> Status_(Context& c) {
 }
 
 StatusOr<Response> Append(Context& c) {
-  const std::string& header = c.request.Header("upload-offset");
-  int64_t offset = -1;
-  auto [ptr, ec] = std::from_chars(header.data(), header.data() + header.size(), offset);
-  if (header.empty() || ec != std::errc() || ptr != header.data() + header.size() || offset < 0) {
-    return InvalidArgumentError("header Upload-Offset must be the byte offset of this chunk");
-  }
+  CANVASS_ASSIGN_OR_RETURN(int64_t offset, ParseInteger(c.request.Header("upload-offset"),
+                                                        "header Upload-Offset (the byte offset of "
+                                                        "this chunk)",
+                                                        0, INT64_MAX));
   const std::string& type = c.request.Header("content-type");
   if (type != "application/offset+octet-stream" && type != "application/octet-stream") {
     return InvalidArgumentError("chunks are sent as Content-Type: application/offset+octet-stream");
   }
-  CANVASS_ASSIGN_OR_RETURN(
-      UploadState s,
-      c.services.clips->AppendChunk(c.principal, c.Param("id"), offset, c.request.body));
+  CANVASS_ASSIGN_OR_RETURN(UploadState s, c.services.clips->AppendChunk(c.principal, c.Param("id"),
+                                                                        offset, c.request.body));
   Response res = JsonResponse(s.clip ? 201 : 200, wire::UploadStateJson(s));
   res.AddHeader("Upload-Offset", std::to_string(s.received_bytes));
   return res;
@@ -56,8 +51,8 @@ StatusOr<Response> Append(Context& c) {
 
 void RegisterUploadRoutes(Router& router) {
   router.Add({"POST", "/api/v1/uploads", Access::Device(), Start, 0, "declare a clip upload"});
-  router.Add({"GET", "/api/v1/uploads/{id:upl}", Access::Device(), Status_, 0,
-              "where an upload stands"});
+  router.Add(
+      {"GET", "/api/v1/uploads/{id:upl}", Access::Device(), Status_, 0, "where an upload stands"});
   // Body limit: set per request from clips.max_upload_chunk_bytes (App::BodyLimit).
   router.Add({"PATCH", "/api/v1/uploads/{id:upl}", Access::Device(), Append, -1,
               "send a chunk at Upload-Offset"});
@@ -66,12 +61,10 @@ void RegisterUploadRoutes(Router& router) {
                 const Camera& cam = *c.principal.camera;
                 json::object o = wire::CameraJson(cam, c.services.clock->NowMicros());
                 o.erase("location");  // the agent does not need it; keep it off the wire
-                CANVASS_ASSIGN_OR_RETURN(Account owner,
-                                         c.services.store->GetAccount(cam.owner_id));
-                o["owner_e2ee_public_key"] =
-                    owner.e2ee_public_key.empty()
-                        ? json::value(nullptr)
-                        : json::value(Base64Encode(owner.e2ee_public_key));
+                CANVASS_ASSIGN_OR_RETURN(Account owner, c.services.store->GetAccount(cam.owner_id));
+                o["owner_e2ee_public_key"] = owner.e2ee_public_key.empty()
+                                                 ? json::value(nullptr)
+                                                 : json::value(Base64Encode(owner.e2ee_public_key));
                 return JsonResponse(200, o);
               },
               0, "the agent's own camera (settings, privacy zones)"});

@@ -248,7 +248,7 @@ Status SqliteStore::AppendAudit(Connection& c, const AuditEvent& e) {
 SqliteStore::~SqliteStore() = default;
 
 StatusOr<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path, int readers,
-                                                          Random* random) {
+                                                         Random* random) {
   CANVASS_ASSIGN_OR_RETURN(auto writer, Connection::Open(path, /*read_only=*/false));
   CANVASS_RETURN_IF_ERROR(Migrate(*writer));
   std::unique_ptr<SqliteStore> store(new SqliteStore(path, std::move(writer)));
@@ -283,8 +283,7 @@ struct SqliteStore::PendingWrite {
   std::condition_variable cv;  // each waiter sleeps on its own: no thundering herd
 };
 
-Status SqliteStore::WriteTx(const AuditEvent* audit,
-                            const std::function<Status(Connection&)>& fn) {
+Status SqliteStore::WriteTx(const AuditEvent* audit, const std::function<Status(Connection&)>& fn) {
   PendingWrite me{audit, &fn, Status(), false, {}};
   if (!group_commit_) {
     CommitGroup({&me});
@@ -352,8 +351,8 @@ void SqliteStore::CommitGroup(const std::vector<PendingWrite*>& group) {
   }
 }
 
-#define CANVASS_READER(name)   \
-  ReaderLease name##_lease = Reader(); \
+#define CANVASS_READER(name)                      \
+  ReaderLease name##_lease = Reader();            \
   CANVASS_RETURN_IF_ERROR(name##_lease.status()); \
   Connection& name = *name##_lease
 
@@ -375,7 +374,10 @@ Status SqliteStore::CreateAccount(const Account& a, const AuditEvent& audit) {
                   "VALUES (?,?,?,?,?,?,?,?,?)"));
     st.Bind(1, a.id).Bind(2, a.username).Bind(3, a.display_name).Bind(4, RoleName(a.role));
     st.BindOrNull(5, a.agency_id).Bind(6, a.password_hash);
-    if (a.e2ee_public_key.empty()) st.BindNull(7); else st.BindBlob(7, a.e2ee_public_key);
+    if (a.e2ee_public_key.empty())
+      st.BindNull(7);
+    else
+      st.BindBlob(7, a.e2ee_public_key);
     st.Bind(8, a.disabled).Bind(9, a.created_at_us);
     Status s = st.Run();
     if (s.code() == Code::kAlreadyExists) {
@@ -424,17 +426,12 @@ Status SqliteStore::SetAccountDisabled(const std::string& id, bool disabled,
     CANVASS_ASSIGN_OR_RETURN(Statement st, c.Prepare("UPDATE accounts SET disabled=? WHERE id=?"));
     st.Bind(1, disabled).Bind(2, id);
     CANVASS_RETURN_IF_ERROR(st.Run());
-    if (disabled) {
-      CANVASS_ASSIGN_OR_RETURN(Statement del, c.Prepare("DELETE FROM sessions WHERE account_id=?"));
-      del.Bind(1, id);
-      CANVASS_RETURN_IF_ERROR(del.Run());
-      CANVASS_ASSIGN_OR_RETURN(Statement st2, c.Prepare("SELECT 1 FROM accounts WHERE id=?"));
-      st2.Bind(1, id);
-      CANVASS_ASSIGN_OR_RETURN(bool row, st2.Step());
-      if (!row) return NotFoundError("account " + id + " not found");
-      return OkStatus();
-    }
-    return ExpectOneChange(st, "account " + id);
+    CANVASS_RETURN_IF_ERROR(ExpectOneChange(st, "account " + id));
+    if (!disabled) return OkStatus();
+    // A disabled account's browser sessions end with it.
+    CANVASS_ASSIGN_OR_RETURN(Statement del, c.Prepare("DELETE FROM sessions WHERE account_id=?"));
+    del.Bind(1, id);
+    return del.Run();
   });
 }
 
@@ -454,7 +451,10 @@ Status SqliteStore::SetE2eePublicKey(const std::string& id, const std::string& k
   return WriteTx(&audit, [&](Connection& c) -> Status {
     CANVASS_ASSIGN_OR_RETURN(Statement st,
                              c.Prepare("UPDATE accounts SET e2ee_public_key=? WHERE id=?"));
-    if (key.empty()) st.BindNull(1); else st.BindBlob(1, key);
+    if (key.empty())
+      st.BindNull(1);
+    else
+      st.BindBlob(1, key);
     st.Bind(2, id);
     CANVASS_RETURN_IF_ERROR(st.Run());
     return ExpectOneChange(st, "account " + id);
@@ -470,9 +470,9 @@ Status SqliteStore::CreateSession(const Session& s, const AuditEvent& audit) {
                              c.Prepare("DELETE FROM sessions WHERE expires_at_us <= ?"));
     sweep.Bind(1, s.created_at_us);
     CANVASS_RETURN_IF_ERROR(sweep.Run());
-    CANVASS_ASSIGN_OR_RETURN(
-        Statement st, c.Prepare("INSERT INTO sessions (token_hash, account_id, csrf_token, "
-                                "created_at_us, expires_at_us) VALUES (?,?,?,?,?)"));
+    CANVASS_ASSIGN_OR_RETURN(Statement st,
+                             c.Prepare("INSERT INTO sessions (token_hash, account_id, csrf_token, "
+                                       "created_at_us, expires_at_us) VALUES (?,?,?,?,?)"));
     st.Bind(1, s.token_hash).Bind(2, s.account_id).Bind(3, s.csrf_token);
     st.Bind(4, s.created_at_us).Bind(5, s.expires_at_us);
     return st.Run();
@@ -501,9 +501,9 @@ Status SqliteStore::DeleteSession(const std::string& token_hash, const AuditEven
 
 Status SqliteStore::CreateApiToken(const ApiToken& t, const AuditEvent& audit) {
   return WriteTx(&audit, [&](Connection& c) -> Status {
-    CANVASS_ASSIGN_OR_RETURN(
-        Statement st, c.Prepare("INSERT INTO api_tokens (id, account_id, token_hash, label, "
-                                "created_at_us) VALUES (?,?,?,?,?)"));
+    CANVASS_ASSIGN_OR_RETURN(Statement st,
+                             c.Prepare("INSERT INTO api_tokens (id, account_id, token_hash, label, "
+                                       "created_at_us) VALUES (?,?,?,?,?)"));
     st.Bind(1, t.id).Bind(2, t.account_id).Bind(3, t.token_hash).Bind(4, t.label);
     st.Bind(5, t.created_at_us);
     return st.Run();
@@ -513,8 +513,9 @@ Status SqliteStore::CreateApiToken(const ApiToken& t, const AuditEvent& audit) {
 StatusOr<ApiToken> SqliteStore::FindApiToken(const std::string& token_hash) {
   CANVASS_READER(c);
   return QueryOne<ApiToken>(
-      c, "SELECT id, account_id, token_hash, label, created_at_us FROM api_tokens "
-         "WHERE token_hash=?",
+      c,
+      "SELECT id, account_id, token_hash, label, created_at_us FROM api_tokens "
+      "WHERE token_hash=?",
       token_hash, "API token", [](const Statement& st) -> StatusOr<ApiToken> {
         return ApiToken{st.Text(0), st.Text(1), st.Text(2), st.Text(3), st.Int(4)};
       });
@@ -529,7 +530,10 @@ Status SqliteStore::CreateAgency(const Agency& a, const AuditEvent& audit) {
                                 "verified_at_us, created_at_us) VALUES (?,?,?,?,?,?,?)"));
     st.Bind(1, a.id).Bind(2, a.name).Bind(3, a.state).Bind(4, a.federal);
     st.Bind(5, BoundaryToJson(a.boundary));
-    if (a.verified) st.Bind(6, a.verified_at_us); else st.BindNull(6);
+    if (a.verified)
+      st.Bind(6, a.verified_at_us);
+    else
+      st.BindNull(6);
     st.Bind(7, a.created_at_us);
     return st.Run();
   });
@@ -537,14 +541,14 @@ Status SqliteStore::CreateAgency(const Agency& a, const AuditEvent& audit) {
 
 StatusOr<Agency> SqliteStore::GetAgency(const std::string& id) {
   CANVASS_READER(c);
-  return QueryOne<Agency>(c, std::string("SELECT ") + kAgencyCols + " FROM agencies WHERE id=?",
-                          id, "agency " + id, ReadAgency);
+  return QueryOne<Agency>(c, std::string("SELECT ") + kAgencyCols + " FROM agencies WHERE id=?", id,
+                          "agency " + id, ReadAgency);
 }
 
 StatusOr<std::vector<Agency>> SqliteStore::ListAgencies() {
   CANVASS_READER(c);
-  CANVASS_ASSIGN_OR_RETURN(
-      Statement st, c.Prepare(std::string("SELECT ") + kAgencyCols + " FROM agencies ORDER BY name"));
+  CANVASS_ASSIGN_OR_RETURN(Statement st, c.Prepare(std::string("SELECT ") + kAgencyCols +
+                                                   " FROM agencies ORDER BY name"));
   std::vector<Agency> out;
   for (;;) {
     CANVASS_ASSIGN_OR_RETURN(bool row, st.Step());
@@ -578,7 +582,10 @@ Status SqliteStore::CreateCamera(const Camera& cam, const AuditEvent& audit) {
                   "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)"));
     st.Bind(1, cam.id).Bind(2, cam.owner_id).Bind(3, cam.name).Bind(4, CameraKindName(cam.kind));
     st.Bind(5, cam.location.lat_deg).Bind(6, cam.location.lng_deg);
-    if (cam.bearing_deg) st.Bind(7, *cam.bearing_deg); else st.BindNull(7);
+    if (cam.bearing_deg)
+      st.Bind(7, *cam.bearing_deg);
+    else
+      st.BindNull(7);
     st.Bind(8, ZonesToJson(cam.privacy_zones)).Bind(9, cam.retention_days);
     st.Bind(10, SharingName(cam.sharing)).Bind(11, cam.device_token_hash);
     st.Bind(12, cam.created_at_us).Bind(13, cam.updated_at_us).Bind(14, cam.last_seen_at_us);
@@ -588,15 +595,15 @@ Status SqliteStore::CreateCamera(const Camera& cam, const AuditEvent& audit) {
 
 StatusOr<Camera> SqliteStore::GetCamera(const std::string& id) {
   CANVASS_READER(c);
-  return QueryOne<Camera>(c, std::string("SELECT ") + kCameraCols + " FROM cameras WHERE id=?",
-                          id, "camera " + id, ReadCamera);
+  return QueryOne<Camera>(c, std::string("SELECT ") + kCameraCols + " FROM cameras WHERE id=?", id,
+                          "camera " + id, ReadCamera);
 }
 
 StatusOr<std::vector<Camera>> SqliteStore::ListCamerasByOwner(const std::string& owner_id) {
   CANVASS_READER(c);
-  CANVASS_ASSIGN_OR_RETURN(
-      Statement st, c.Prepare(std::string("SELECT ") + kCameraCols +
-                              " FROM cameras WHERE owner_id=? ORDER BY created_at_us, id"));
+  CANVASS_ASSIGN_OR_RETURN(Statement st,
+                           c.Prepare(std::string("SELECT ") + kCameraCols +
+                                     " FROM cameras WHERE owner_id=? ORDER BY created_at_us, id"));
   st.Bind(1, owner_id);
   std::vector<Camera> out;
   for (;;) {
@@ -617,7 +624,10 @@ Status SqliteStore::UpdateCamera(const Camera& cam, const AuditEvent& audit) {
                   "WHERE id=?"));
     st.Bind(1, cam.name).Bind(2, CameraKindName(cam.kind));
     st.Bind(3, cam.location.lat_deg).Bind(4, cam.location.lng_deg);
-    if (cam.bearing_deg) st.Bind(5, *cam.bearing_deg); else st.BindNull(5);
+    if (cam.bearing_deg)
+      st.Bind(5, *cam.bearing_deg);
+    else
+      st.BindNull(5);
     st.Bind(6, ZonesToJson(cam.privacy_zones)).Bind(7, cam.retention_days);
     st.Bind(8, SharingName(cam.sharing)).Bind(9, cam.updated_at_us).Bind(10, cam.id);
     CANVASS_RETURN_IF_ERROR(st.Run());
@@ -657,9 +667,8 @@ StatusOr<Store::DeletedCamera> SqliteStore::DeleteCamera(const std::string& id,
   DeletedCamera deleted;
   Status s = WriteTx(&audit, [&](Connection& c) -> Status {
     {
-      CANVASS_ASSIGN_OR_RETURN(
-          Statement st, c.Prepare(std::string("SELECT ") + kClipCols +
-                                  " FROM clips WHERE camera_id=?"));
+      CANVASS_ASSIGN_OR_RETURN(Statement st, c.Prepare(std::string("SELECT ") + kClipCols +
+                                                       " FROM clips WHERE camera_id=?"));
       st.Bind(1, id);
       for (;;) {
         CANVASS_ASSIGN_OR_RETURN(bool row, st.Step());
@@ -668,9 +677,8 @@ StatusOr<Store::DeletedCamera> SqliteStore::DeleteCamera(const std::string& id,
       }
     }
     {
-      CANVASS_ASSIGN_OR_RETURN(
-          Statement st, c.Prepare(std::string("SELECT ") + kUploadCols +
-                                  " FROM uploads WHERE camera_id=?"));
+      CANVASS_ASSIGN_OR_RETURN(Statement st, c.Prepare(std::string("SELECT ") + kUploadCols +
+                                                       " FROM uploads WHERE camera_id=?"));
       st.Bind(1, id);
       for (;;) {
         CANVASS_ASSIGN_OR_RETURN(bool row, st.Step());
@@ -678,9 +686,9 @@ StatusOr<Store::DeletedCamera> SqliteStore::DeleteCamera(const std::string& id,
         deleted.uploads.push_back(ReadUpload(st));
       }
     }
-    for (const char* sql : {"DELETE FROM clips WHERE camera_id=?",
-                            "DELETE FROM uploads WHERE camera_id=?",
-                            "DELETE FROM motion_events WHERE camera_id=?"}) {
+    for (const char* sql :
+         {"DELETE FROM clips WHERE camera_id=?", "DELETE FROM uploads WHERE camera_id=?",
+          "DELETE FROM motion_events WHERE camera_id=?"}) {
       CANVASS_ASSIGN_OR_RETURN(Statement st, c.Prepare(sql));
       st.Bind(1, id);
       CANVASS_RETURN_IF_ERROR(st.Run());
@@ -712,17 +720,17 @@ Status SqliteStore::CreateUpload(const Upload& u) {
 
 StatusOr<Upload> SqliteStore::GetUpload(const std::string& id) {
   CANVASS_READER(c);
-  return QueryOne<Upload>(c, std::string("SELECT ") + kUploadCols + " FROM uploads WHERE id=?",
-                          id, "upload " + id,
+  return QueryOne<Upload>(c, std::string("SELECT ") + kUploadCols + " FROM uploads WHERE id=?", id,
+                          "upload " + id,
                           [](const Statement& st) -> StatusOr<Upload> { return ReadUpload(st); });
 }
 
 StatusOr<Upload> SqliteStore::FindUploadByContent(const std::string& camera_id,
                                                   const std::string& content_sha256) {
   CANVASS_READER(c);
-  CANVASS_ASSIGN_OR_RETURN(
-      Statement st, c.Prepare(std::string("SELECT ") + kUploadCols +
-                              " FROM uploads WHERE camera_id=? AND content_sha256=?"));
+  CANVASS_ASSIGN_OR_RETURN(Statement st,
+                           c.Prepare(std::string("SELECT ") + kUploadCols +
+                                     " FROM uploads WHERE camera_id=? AND content_sha256=?"));
   st.Bind(1, camera_id).Bind(2, content_sha256);
   CANVASS_ASSIGN_OR_RETURN(bool row, st.Step());
   if (!row) return NotFoundError("upload not found");
@@ -760,10 +768,9 @@ Status SqliteStore::CompleteUpload(const std::string& upload_id, const Clip& cli
       CANVASS_RETURN_IF_ERROR(st.Run());
       CANVASS_RETURN_IF_ERROR(ExpectOneChange(st, "upload " + upload_id));
     }
-    CANVASS_ASSIGN_OR_RETURN(
-        Statement st,
-        c.Prepare(std::string("INSERT INTO clips (") + kClipCols +
-                  ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"));
+    CANVASS_ASSIGN_OR_RETURN(Statement st,
+                             c.Prepare(std::string("INSERT INTO clips (") + kClipCols +
+                                       ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"));
     st.Bind(1, clip.id).Bind(2, clip.camera_id).Bind(3, clip.owner_id);
     st.Bind(4, clip.content_sha256).Bind(5, clip.size_bytes).Bind(6, clip.started_at_us);
     st.Bind(7, clip.ended_at_us).Bind(8, clip.container).Bind(9, clip.video_codec);
@@ -784,9 +791,9 @@ StatusOr<Clip> SqliteStore::GetClip(const std::string& id) {
 StatusOr<Clip> SqliteStore::FindClipByContent(const std::string& camera_id,
                                               const std::string& content_sha256) {
   CANVASS_READER(c);
-  CANVASS_ASSIGN_OR_RETURN(
-      Statement st, c.Prepare(std::string("SELECT ") + kClipCols +
-                              " FROM clips WHERE camera_id=? AND content_sha256=?"));
+  CANVASS_ASSIGN_OR_RETURN(Statement st,
+                           c.Prepare(std::string("SELECT ") + kClipCols +
+                                     " FROM clips WHERE camera_id=? AND content_sha256=?"));
   st.Bind(1, camera_id).Bind(2, content_sha256);
   CANVASS_ASSIGN_OR_RETURN(bool row, st.Step());
   if (!row) return NotFoundError("clip not found");
@@ -801,8 +808,9 @@ StatusOr<std::vector<Clip>> SqliteStore::ListClips(const std::string& owner_id,
   if (f.from_us > 0) sql += " AND ended_at_us > ?3";
   if (f.to_us > 0) sql += " AND started_at_us < ?4";
   if (!f.after_id.empty()) {
-    sql += " AND (started_at_us, id) > (SELECT started_at_us, id FROM clips WHERE id=?5 AND "
-           "owner_id=?1)";
+    sql +=
+        " AND (started_at_us, id) > (SELECT started_at_us, id FROM clips WHERE id=?5 AND "
+        "owner_id=?1)";
   }
   sql += " ORDER BY started_at_us, id LIMIT ?6";
   CANVASS_ASSIGN_OR_RETURN(Statement st, c.Prepare(sql));
@@ -845,9 +853,9 @@ Status SqliteStore::ForEachClip(const std::function<Status(const Clip&)>& fn) {
 
 Status SqliteStore::AddMotionEvent(const MotionEvent& e, const AuditEvent& audit) {
   return WriteTx(&audit, [&](Connection& c) -> Status {
-    CANVASS_ASSIGN_OR_RETURN(
-        Statement st, c.Prepare("INSERT INTO motion_events (id, camera_id, owner_id, at_us, "
-                                "score, created_at_us) VALUES (?,?,?,?,?,?)"));
+    CANVASS_ASSIGN_OR_RETURN(Statement st,
+                             c.Prepare("INSERT INTO motion_events (id, camera_id, owner_id, at_us, "
+                                       "score, created_at_us) VALUES (?,?,?,?,?,?)"));
     st.Bind(1, e.id).Bind(2, e.camera_id).Bind(3, e.owner_id).Bind(4, e.at_us);
     st.Bind(5, e.score).Bind(6, e.created_at_us);
     return st.Run();
@@ -886,9 +894,9 @@ StatusOr<int64_t> SqliteStore::AuditEventCount() {
 
 StatusOr<std::vector<Store::AuditRow>> SqliteStore::ReadAuditRows(int64_t first, int limit) {
   CANVASS_READER(c);
-  CANVASS_ASSIGN_OR_RETURN(
-      Statement st, c.Prepare(std::string("SELECT ") + kAuditCols +
-                              " FROM audit_events WHERE seq >= ? ORDER BY seq LIMIT ?"));
+  CANVASS_ASSIGN_OR_RETURN(Statement st,
+                           c.Prepare(std::string("SELECT ") + kAuditCols +
+                                     " FROM audit_events WHERE seq >= ? ORDER BY seq LIMIT ?"));
   st.Bind(1, first).Bind(2, limit);
   std::vector<AuditRow> out;
   for (;;) {
@@ -905,8 +913,8 @@ StatusOr<std::string> SqliteStore::ReadAuditTile(int level, int64_t index) {
                            c.Prepare("SELECT data FROM audit_tiles WHERE level=? AND idx=?"));
   st.Bind(1, level).Bind(2, index);
   CANVASS_ASSIGN_OR_RETURN(bool row, st.Step());
-  if (!row) return NotFoundError("no audit tile " + std::to_string(level) + "/" +
-                                 std::to_string(index));
+  if (!row)
+    return NotFoundError("no audit tile " + std::to_string(level) + "/" + std::to_string(index));
   return st.Blob(0);
 }
 
@@ -923,8 +931,8 @@ StatusOr<Store::AuditCheckpoint> SqliteStore::LatestAuditCheckpoint() {
 Status SqliteStore::CommitAuditIntegration(const AuditIntegration& in) {
   return WriteTx(nullptr, [&](Connection& c) -> Status {
     {
-      CANVASS_ASSIGN_OR_RETURN(
-          Statement st, c.Prepare("SELECT COALESCE(MAX(size), 0) FROM audit_checkpoints"));
+      CANVASS_ASSIGN_OR_RETURN(Statement st,
+                               c.Prepare("SELECT COALESCE(MAX(size), 0) FROM audit_checkpoints"));
       CANVASS_ASSIGN_OR_RETURN(bool row, st.Step());
       int64_t latest = row ? st.Int(0) : 0;
       if (latest != in.first ||
