@@ -11,6 +11,7 @@ packages=(
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   libtomlplusplus-dev libspdlog-dev libcli11-dev
   libavformat-dev libavcodec-dev libavutil-dev libswscale-dev ffmpeg
+  libopencv-objdetect-dev libopencv-imgproc-dev libopencv-core-dev opencv-data minisign libarchive-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   curl ca-certificates
 )

@@ -37,6 +37,7 @@ std::vector<std::pair<std::string, std::string>> Includes(const std::string& dir
 const std::map<std::string, std::set<std::string>> kAllowed = {
     {"common", {"common"}},
     {"geo", {"common", "geo"}},
+    {"policy", {"common", "geo", "policy"}},
     {"audit", {"common", "audit"}},
     {"events", {"events"}},
     {"media", {"common", "media"}},

@@ -1,9 +1,11 @@
 #include "common/config.h"
 
+#include <toml++/toml.h>
+
+#include <cctype>
 #include <charconv>
 #include <limits>
 #include <set>
-#include <toml++/toml.h>
 
 namespace canvass {
 namespace {
@@ -22,14 +24,33 @@ class TableReader {
     const toml::node* node = table_->get(key);
     if (!node) return;
     if constexpr (std::is_same_v<T, std::string>) {
-      if (auto v = node->value<std::string>()) { *out = *v; return; }
+      if (auto v = node->value<std::string>()) {
+        *out = *v;
+        return;
+      }
     } else if constexpr (std::is_same_v<T, bool>) {
-      if (auto v = node->value<bool>()) { *out = *v; return; }
+      if (auto v = node->value<bool>()) {
+        *out = *v;
+        return;
+      }
+    } else if constexpr (std::is_same_v<T, std::vector<std::string>>) {
+      if (const toml::array* a = node->as_array()) {
+        std::vector<std::string> items;
+        for (const auto& e : *a) {
+          auto v = e.value<std::string>();
+          if (!v) break;
+          items.push_back(*v);
+        }
+        if (items.size() == a->size()) {
+          *out = std::move(items);
+          return;
+        }
+      }
     } else {
       if (auto v = node->value<int64_t>()) {
         if (*v < std::numeric_limits<T>::min() || *v > std::numeric_limits<T>::max()) {
-          status_ = InvalidArgumentError("config option " + section_ + "." + key +
-                                         " is out of range");
+          status_ =
+              InvalidArgumentError("config option " + section_ + "." + key + " is out of range");
           return;
         }
         *out = static_cast<T>(*v);
@@ -38,6 +59,9 @@ class TableReader {
     }
     status_ = InvalidArgumentError("config option " + section_ + "." + key + " has the wrong type");
   }
+
+  // A key read elsewhere (a sub-table).
+  void Skip(const std::string& key) { seen_.insert(key); }
 
   Status Finish() {
     if (!status_.ok() || !table_) return status_;
@@ -57,6 +81,61 @@ class TableReader {
   Status status_;
 };
 
+Status Range(std::string_view name, int64_t v, int64_t lo, int64_t hi);
+
+// Reads the keys of [requests] or [requests.states.XX] over `rules`. `sub_tables` names the
+// keys that hold tables (skipped here, read by the caller).
+Status ReadRequestRules(const toml::table* t, const std::string& section,
+                        const std::set<std::string>& sub_tables, RequestRules* rules) {
+  TableReader r(t, section);
+  for (const auto& k : sub_tables) r.Skip(k);
+  r.Read("min_radius_m", &rules->min_radius_m);
+  r.Read("max_radius_m", &rules->max_radius_m);
+  r.Read("max_area_m2", &rules->max_area_m2);
+  r.Read("min_window_s", &rules->min_window_s);
+  r.Read("max_window_s", &rules->max_window_s);
+  r.Read("max_window_age_days", &rules->max_window_age_days);
+  r.Read("max_requests_per_case", &rules->max_requests_per_case);
+  r.Read("expiry_h", &rules->expiry_h);
+  r.Read("approval_radius_m", &rules->approval_radius_m);
+  r.Read("approval_window_s", &rules->approval_window_s);
+  r.Read("allow_federal", &rules->allow_federal);
+  CANVASS_RETURN_IF_ERROR(r.Finish());
+  if (t) {
+    if (const toml::table* p = (*t)["prohibited_purposes"].as_table()) {
+      TableReader pr(p, section + ".prohibited_purposes");
+      std::map<std::string, std::vector<std::string>> purposes;
+      for (const auto& [k, v] : *p)
+        pr.Read(std::string(k.str()).c_str(), &purposes[std::string(k.str())]);
+      CANVASS_RETURN_IF_ERROR(pr.Finish());
+      rules->prohibited_purposes = std::move(purposes);
+    }
+  }
+  return OkStatus();
+}
+
+Status ValidateRequestRules(const RequestRules& r, const std::string& s) {
+  CANVASS_RETURN_IF_ERROR(Range(s + ".min_radius_m", r.min_radius_m, 1, 100'000));
+  CANVASS_RETURN_IF_ERROR(Range(s + ".max_radius_m", r.max_radius_m, r.min_radius_m, 100'000));
+  CANVASS_RETURN_IF_ERROR(Range(s + ".max_area_m2", r.max_area_m2, 1, 1'000'000'000));
+  CANVASS_RETURN_IF_ERROR(Range(s + ".min_window_s", r.min_window_s, 1, 30 * 86400));
+  CANVASS_RETURN_IF_ERROR(Range(s + ".max_window_s", r.max_window_s, r.min_window_s, 30 * 86400));
+  CANVASS_RETURN_IF_ERROR(Range(s + ".max_window_age_days", r.max_window_age_days, 1, 3650));
+  CANVASS_RETURN_IF_ERROR(Range(s + ".max_requests_per_case", r.max_requests_per_case, 1, 1000));
+  CANVASS_RETURN_IF_ERROR(Range(s + ".expiry_h", r.expiry_h, 1, 24 * 365));
+  CANVASS_RETURN_IF_ERROR(Range(s + ".approval_radius_m", r.approval_radius_m, 0, 100'000));
+  CANVASS_RETURN_IF_ERROR(Range(s + ".approval_window_s", r.approval_window_s, 0, 30 * 86400));
+  for (const auto& [purpose, terms] : r.prohibited_purposes) {
+    for (const auto& term : terms) {
+      if (term.empty() || term.size() > 100) {
+        return InvalidArgumentError("config option " + s + ".prohibited_purposes." + purpose +
+                                    " has an empty or over-long term");
+      }
+    }
+  }
+  return OkStatus();
+}
+
 Status Range(std::string_view name, int64_t v, int64_t lo, int64_t hi) {
   if (v < lo || v > hi) {
     return InvalidArgumentError("config option " + std::string(name) + " must be between " +
@@ -75,11 +154,10 @@ StatusOr<Config> ParseConfig(std::string_view text, std::string_view source_name
   } catch (const toml::parse_error& e) {
     const auto& where = e.source().begin;
     return InvalidArgumentError(std::string(source_name) + ":" + std::to_string(where.line) + ":" +
-                                std::to_string(where.column) + ": " +
-                                std::string(e.description()));
+                                std::to_string(where.column) + ": " + std::string(e.description()));
   }
   static const std::set<std::string> kSections = {"server", "deployment", "auth", "clips",
-                                                  "audit", "log"};
+                                                  "audit",  "requests",   "log"};
   for (const auto& [k, v] : root) {
     if (!kSections.count(std::string(k.str())) || !v.is_table()) {
       return InvalidArgumentError("unknown config section [" + std::string(k.str()) +
@@ -132,6 +210,23 @@ StatusOr<Config> ParseConfig(std::string_view text, std::string_view source_name
     CANVASS_RETURN_IF_ERROR(r.Finish());
   }
   {
+    const toml::table* t = root["requests"].as_table();
+    CANVASS_RETURN_IF_ERROR(
+        ReadRequestRules(t, "requests", {"states", "prohibited_purposes"}, &c.requests.rules));
+    if (const toml::table* states = t ? (*t)["states"].as_table() : nullptr) {
+      for (const auto& [k, v] : *states) {
+        std::string state(k.str());
+        const std::string section = "requests.states." + state;
+        if (!v.is_table())
+          return InvalidArgumentError("config option " + section + " must be a table");
+        RequestRules rules = c.requests.rules;
+        CANVASS_RETURN_IF_ERROR(
+            ReadRequestRules(v.as_table(), section, {"prohibited_purposes"}, &rules));
+        c.requests.states[state] = std::move(rules);
+      }
+    }
+  }
+  {
     TableReader r(root["log"].as_table(), "log");
     r.Read("level", &c.log.level);
     r.Read("format", &c.log.format);
@@ -176,26 +271,31 @@ Status Config::Validate() const {
   std::string host;
   uint16_t port;
   CANVASS_RETURN_IF_ERROR(ParseListenAddress(server.listen, &host, &port));
-  if (server.data_dir.empty()) return InvalidArgumentError("config option server.data_dir is empty");
+  if (server.data_dir.empty())
+    return InvalidArgumentError("config option server.data_dir is empty");
   CANVASS_RETURN_IF_ERROR(Range("server.threads", server.threads, 0, 256));
   CANVASS_RETURN_IF_ERROR(Range("server.max_header_bytes", server.max_header_bytes, 1024, 1 << 20));
   CANVASS_RETURN_IF_ERROR(Range("server.max_body_bytes", server.max_body_bytes, 1024, 64 << 20));
-  CANVASS_RETURN_IF_ERROR(Range("server.request_timeout_ms", server.request_timeout_ms, 100, 3'600'000));
+  CANVASS_RETURN_IF_ERROR(
+      Range("server.request_timeout_ms", server.request_timeout_ms, 100, 3'600'000));
   CANVASS_RETURN_IF_ERROR(Range("server.shutdown_grace_ms", server.shutdown_grace_ms, 0, 600'000));
   if (deployment.name.find_first_of(" \n\t+") != std::string::npos) {
     return InvalidArgumentError(
         "config option deployment.name must have no spaces or '+' (it becomes the audit log's "
-        "origin line), got '" + deployment.name + "'");
+        "origin line), got '" +
+        deployment.name + "'");
   }
   static const std::set<std::string> kCosts = {"minimum", "interactive", "moderate", "sensitive"};
   if (!kCosts.count(auth.password_cost)) {
-    return InvalidArgumentError("config option auth.password_cost must be one of interactive, "
-                                "moderate, sensitive (or minimum for tests), got '" +
-                                auth.password_cost + "'");
+    return InvalidArgumentError(
+        "config option auth.password_cost must be one of interactive, "
+        "moderate, sensitive (or minimum for tests), got '" +
+        auth.password_cost + "'");
   }
   if (auth.password_cost == "minimum" && !auth.allow_weak_passwords) {
-    return InvalidArgumentError("auth.password_cost = \"minimum\" is for tests only; set "
-                                "auth.allow_weak_passwords = true to use it");
+    return InvalidArgumentError(
+        "auth.password_cost = \"minimum\" is for tests only; set "
+        "auth.allow_weak_passwords = true to use it");
   }
   CANVASS_RETURN_IF_ERROR(Range("auth.session_ttl_s", auth.session_ttl_s, 60, 30 * 86400));
   CANVASS_RETURN_IF_ERROR(Range("auth.login_max_failures", auth.login_max_failures, 1, 1000));
@@ -206,27 +306,45 @@ Status Config::Validate() const {
                                 clips.max_retention_days));
   CANVASS_RETURN_IF_ERROR(Range("clips.max_clip_bytes", clips.max_clip_bytes, 1024, 1LL << 40));
   CANVASS_RETURN_IF_ERROR(Range("clips.max_clip_duration_s", clips.max_clip_duration_s, 1, 86400));
-  CANVASS_RETURN_IF_ERROR(Range("clips.max_upload_chunk_bytes", clips.max_upload_chunk_bytes,
-                                1 << 20, 256 << 20));
+  CANVASS_RETURN_IF_ERROR(
+      Range("clips.max_upload_chunk_bytes", clips.max_upload_chunk_bytes, 1 << 20, 256 << 20));
   if (clips.max_upload_chunk_bytes % (1 << 20) != 0) {
-    return InvalidArgumentError("config option clips.max_upload_chunk_bytes must be a multiple of "
-                                "1048576 (the clip segment size)");
+    return InvalidArgumentError(
+        "config option clips.max_upload_chunk_bytes must be a multiple of "
+        "1048576 (the clip segment size)");
   }
   CANVASS_RETURN_IF_ERROR(Range("clips.max_future_skew_s", clips.max_future_skew_s, 0, 86400));
   CANVASS_RETURN_IF_ERROR(Range("clips.upload_ttl_s", clips.upload_ttl_s, 60, 30 * 86400));
-  CANVASS_RETURN_IF_ERROR(Range("audit.checkpoint_interval_ms", audit.checkpoint_interval_ms, 10,
-                                600'000));
-  static const std::set<std::string> kLevels = {"trace", "debug", "info", "warn",
+  CANVASS_RETURN_IF_ERROR(
+      Range("audit.checkpoint_interval_ms", audit.checkpoint_interval_ms, 10, 600'000));
+  CANVASS_RETURN_IF_ERROR(ValidateRequestRules(requests.rules, "requests"));
+  for (const auto& [state, rules] : requests.states) {
+    bool code = state.size() == 2 && std::isupper(static_cast<unsigned char>(state[0])) &&
+                std::isupper(static_cast<unsigned char>(state[1]));
+    if (!code) {
+      return InvalidArgumentError("config section [requests.states." + state +
+                                  "] must name a two-letter upper-case state code");
+    }
+    CANVASS_RETURN_IF_ERROR(ValidateRequestRules(rules, "requests.states." + state));
+  }
+  static const std::set<std::string> kLevels = {"trace", "debug",    "info", "warn",
                                                 "error", "critical", "off"};
   if (!kLevels.count(log.level)) {
-    return InvalidArgumentError("config option log.level must be one of trace, debug, info, warn, "
-                                "error, critical, off, got '" + log.level + "'");
+    return InvalidArgumentError(
+        "config option log.level must be one of trace, debug, info, warn, "
+        "error, critical, off, got '" +
+        log.level + "'");
   }
   if (log.format != "text" && log.format != "json") {
     return InvalidArgumentError("config option log.format must be text or json, got '" +
                                 log.format + "'");
   }
   return OkStatus();
+}
+
+const RequestRules& RequestsConfig::For(const std::string& state) const {
+  auto it = states.find(state);
+  return it == states.end() ? rules : it->second;
 }
 
 }  // namespace canvass

@@ -4,20 +4,22 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <string>
+#include <vector>
 
 #include "common/status.h"
 
 namespace canvass {
 
 struct ServerConfig {
-  std::string listen = "127.0.0.1:8080";   // HOST:PORT; loopback by default.
-  std::string data_dir = "var/canvass";    // Database, clip blobs, keys, uploads.
-  int threads = 0;                         // 0: one per core (at least 2).
-  int64_t max_header_bytes = 16 * 1024;    // Request line plus headers.
-  int64_t max_body_bytes = 1024 * 1024;    // JSON bodies.
-  int64_t request_timeout_ms = 30'000;     // Whole request, read to last byte written.
-  int64_t shutdown_grace_ms = 10'000;      // In-flight requests may finish this long on SIGTERM.
+  std::string listen = "127.0.0.1:8080";  // HOST:PORT; loopback by default.
+  std::string data_dir = "var/canvass";   // Database, clip blobs, keys, uploads.
+  int threads = 0;                        // 0: one per core (at least 2).
+  int64_t max_header_bytes = 16 * 1024;   // Request line plus headers.
+  int64_t max_body_bytes = 1024 * 1024;   // JSON bodies.
+  int64_t request_timeout_ms = 30'000;    // Whole request, read to last byte written.
+  int64_t shutdown_grace_ms = 10'000;     // In-flight requests may finish this long on SIGTERM.
 };
 
 struct DeploymentConfig {
@@ -31,13 +33,13 @@ struct AuthConfig {
   // Argon2id cost: "interactive" (64 MiB, libsodium's INTERACTIVE), "moderate" (256 MiB),
   // "sensitive" (1 GiB) or "minimum" (for tests only; refused unless allow_weak_passwords).
   std::string password_cost = "interactive";
-  bool allow_weak_passwords = false;       // Test deployments only.
-  int64_t session_ttl_s = 12 * 3600;       // Browser sessions end this long after login.
-  int login_max_failures = 5;              // Failures per username or address in the window...
-  int64_t login_window_s = 15 * 60;        // ...within this window lock logins...
-  int64_t login_lockout_s = 15 * 60;       // ...for this long.
-  bool resident_signup = true;             // Residents may create their own accounts.
-  bool secure_cookies = true;              // Set the Secure flag (browsers accept it on localhost).
+  bool allow_weak_passwords = false;  // Test deployments only.
+  int64_t session_ttl_s = 12 * 3600;  // Browser sessions end this long after login.
+  int login_max_failures = 5;         // Failures per username or address in the window...
+  int64_t login_window_s = 15 * 60;   // ...within this window lock logins...
+  int64_t login_lockout_s = 15 * 60;  // ...for this long.
+  bool resident_signup = true;        // Residents may create their own accounts.
+  bool secure_cookies = true;         // Set the Secure flag (browsers accept it on localhost).
 };
 
 struct ClipsConfig {
@@ -46,14 +48,51 @@ struct ClipsConfig {
   int64_t max_clip_bytes = 512LL * 1024 * 1024;
   int64_t max_clip_duration_s = 15 * 60;
   int64_t max_upload_chunk_bytes = 8LL * 1024 * 1024;  // Multiple of 1 MiB (the segment size).
-  int64_t max_future_skew_s = 300;         // Clip end times may be this far ahead of the server.
-  int64_t upload_ttl_s = 24 * 3600;        // Unfinished uploads are discarded after this.
+  int64_t max_future_skew_s = 300;   // Clip end times may be this far ahead of the server.
+  int64_t upload_ttl_s = 24 * 3600;  // Unfinished uploads are discarded after this.
 };
 
 struct AuditConfig {
   // How often new audit events are integrated and a checkpoint signed (group commit of the
   // public log). Also done at shutdown.
   int64_t checkpoint_interval_ms = 1000;
+};
+
+// The rules for community footage requests (src/policy/request_policy.h evaluates them). The
+// defaults come from the public record (docs/design/requests.md names the source of each).
+struct RequestRules {
+  int min_radius_m = 25;
+  int max_radius_m = 800;           // about half a mile (Ring)
+  int64_t max_area_m2 = 1'294'994;  // 0.5 square miles
+  int64_t min_window_s = 15 * 60;
+  int64_t max_window_s = 12 * 3600;
+  int max_window_age_days = 60;  // the window must lie within clip retention
+  int max_requests_per_case = 2;
+  int expiry_h = 72;
+  int approval_radius_m = 400;           // a supervisor approves requests wider than this...
+  int64_t approval_window_s = 6 * 3600;  // ...or longer than this
+  bool allow_federal = false;            // federal agencies may file requests
+  // Prohibited purposes: purpose name -> words or phrases that, found in the incident type or
+  // the public description (case-insensitive, on word boundaries), refuse the request.
+  std::map<std::string, std::vector<std::string>> prohibited_purposes = {
+      {"immigration_enforcement",
+       {"immigration", "immigrant", "deportation", "deport", "undocumented", "ice detainer",
+        "visa overstay", "illegal alien"}},
+      {"reproductive_health_care",
+       {"abortion", "reproductive", "pregnancy", "miscarriage", "contraception"}},
+      {"lawful_protest",
+       {"protest", "protester", "protesters", "demonstration", "demonstrators", "rally", "march",
+        "picket"}},
+  };
+};
+
+struct RequestsConfig {
+  RequestRules rules;
+  // Per-state overrides: "[requests.states.CA]" holds any of the keys of [requests]; the rest
+  // come from [requests]. Keys are two-letter upper-case state codes.
+  std::map<std::string, RequestRules> states;
+  // The rules for an agency in `state`.
+  const RequestRules& For(const std::string& state) const;
 };
 
 struct LogConfig {
@@ -67,6 +106,7 @@ struct Config {
   AuthConfig auth;
   ClipsConfig clips;
   AuditConfig audit;
+  RequestsConfig requests;
   LogConfig log;
 
   // Checks every option; the message names the option and the allowed range.
