@@ -10,7 +10,7 @@ packages=(
   libsqlite3-dev sqlite3 libpq-dev libs2-dev libabsl-dev libsodium-dev libssl-dev
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   libtomlplusplus-dev libspdlog-dev libcli11-dev
-  libavformat-dev libavcodec-dev libavutil-dev libswscale-dev ffmpeg
+  libavformat-dev libavcodec-dev libavutil-dev libswscale-dev libswresample-dev ffmpeg
   libopencv-objdetect-dev libopencv-imgproc-dev libopencv-core-dev opencv-data minisign libarchive-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   curl ca-certificates

@@ -41,11 +41,14 @@ const std::map<std::string, std::set<std::string>> kAllowed = {
     {"audit", {"common", "audit"}},
     {"events", {"events"}},
     {"media", {"common", "media"}},
+    {"evidence", {"common", "evidence"}},
     {"store", {"common", "geo", "audit", "store"}},
     {"auth", {"common", "geo", "audit", "store", "auth"}},
     {"accounts", {"common", "geo", "audit", "store", "auth", "accounts"}},
     {"clips", {"common", "geo", "audit", "store", "auth", "media", "events", "clips"}},
     {"cameras", {"common", "geo", "audit", "store", "auth", "clips", "cameras", "media", "events"}},
+    {"requests", {"common", "geo", "audit", "store", "auth", "media", "events", "clips",
+                  "cameras", "accounts", "policy", "evidence", "requests"}},
 };
 
 TEST(Layering, SubsystemsIncludeOnlyTheLayersBelowThem) {

@@ -82,9 +82,11 @@ StatusOr<std::unique_ptr<App>> App::Open(AppOptions o) {
   app->audit_ =
       std::make_unique<AuditLog>(app->store_.get(), app->clock_, std::move(signer), case_key);
   CANVASS_RETURN_IF_ERROR(app->audit_->Init());
+  CANVASS_RETURN_IF_ERROR(app->OpenRequests(key));
   app->services_ = Services{&app->config_,        app->clock_,          app->store_.get(),
                             app->accounts_.get(), app->agencies_.get(), app->cameras_.get(),
-                            app->clips_.get(),    app->hub_.get(),      app->audit_.get()};
+                            app->clips_.get(),    app->hub_.get(),      app->audit_.get(),
+                            app->requests_.get(), app->shares_.get(),   app->evidence_.get()};
   RegisterHealthRoutes(app->router_);
   RegisterSessionRoutes(app->router_);
   RegisterAccountRoutes(app->router_);
@@ -94,7 +96,36 @@ StatusOr<std::unique_ptr<App>> App::Open(AppOptions o) {
   RegisterClipRoutes(app->router_);
   RegisterEventRoutes(app->router_);
   RegisterAuditRoutes(app->router_);
+  RegisterRequestRoutes(app->router_);
+  RegisterInboxRoutes(app->router_);
+  RegisterEvidenceRoutes(app->router_);
   return app;
+}
+
+Status App::OpenRequests(const media::MasterKey& key) {
+  const std::string& dir = config_.server.data_dir;
+  requests_ = std::make_unique<requests::RequestService>(store_.get(), clock_, random_,
+                                                         config_.requests, hub_.get());
+  CANVASS_RETURN_IF_ERROR(requests_->LoadIndex());
+  cameras_->SetListener(requests_.get());
+  clips_->SetListener(requests_.get());
+  auto faces = media::OpenCvFaceDetector();
+  if (faces.ok()) {
+    faces_ = std::move(faces).value();
+  } else {
+    spdlog::warn("face blurring unavailable: {}", faces.status().ToString());
+  }
+  locker_ = std::make_unique<requests::EvidenceLocker>(fs_, random_, key, dir);
+  CANVASS_RETURN_IF_ERROR(locker_->Init());
+  shares_ = std::make_unique<requests::ShareService>(store_.get(), clock_, random_, clips_.get(),
+                                                     locker_.get(), faces_.get());
+  CANVASS_ASSIGN_OR_RETURN(
+      evidence::SigningKey signing,
+      evidence::LoadOrCreateSigningKey(fs_, JoinPath(dir, "keys/evidence.key"), *random_));
+  evidence_ = std::make_unique<requests::EvidenceService>(store_.get(), clock_, locker_.get(),
+                                                          std::move(signing),
+                                                          config_.deployment.name);
+  return OkStatus();
 }
 
 App::~App() { Shutdown(); }
@@ -112,8 +143,10 @@ Status App::Start() {
       [this](const std::string& m, const std::string& t) { return BodyLimit(m, t); });
   CANVASS_RETURN_IF_ERROR(http_->Start());
   maintenance_ = std::thread([this] {
-    RunEvery(std::chrono::minutes(1), "expiring uploads",
-             [this] { return clips_->ExpireUploads().status(); });
+    RunEvery(std::chrono::minutes(1), "expiring uploads and requests", [this] {
+      CANVASS_RETURN_IF_ERROR(clips_->ExpireUploads().status());
+      return requests_->ExpireDue().status();
+    });
   });
   integrator_ = std::thread([this] {
     RunEvery(std::chrono::milliseconds(config_.audit.checkpoint_interval_ms), "audit checkpoint",
@@ -166,7 +199,10 @@ void App::RunEvery(std::chrono::milliseconds interval, const char* what,
 int64_t App::BodyLimit(const std::string& method, const std::string& target) const {
   std::string path = target.substr(0, target.find('?'));
   auto m = router_.Find(method, path);
-  if (m.route && m.route->max_body_bytes < 0) return config_.clips.max_upload_chunk_bytes;
+  if (m.route && m.route->max_body_bytes == kChunkSizedBody) {
+    return config_.clips.max_upload_chunk_bytes;
+  }
+  if (m.route && m.route->max_body_bytes == kClipSizedBody) return config_.clips.max_clip_bytes;
   if (m.route && m.route->max_body_bytes > 0) return m.route->max_body_bytes;
   return config_.server.max_body_bytes;
 }

@@ -53,6 +53,8 @@ class App {
   const Config& config() const { return config_; }
 
  private:
+  // The community-request services: matching index, sharing, the evidence locker.
+  Status OpenRequests(const media::MasterKey& key);
   App() = default;
   int64_t BodyLimit(const std::string& method, const std::string& target) const;
   Response Dispatch(Request& request);
@@ -71,6 +73,11 @@ class App {
   std::unique_ptr<ClipService> clips_;
   std::unique_ptr<CameraService> cameras_;
   std::unique_ptr<AuditLog> audit_;
+  std::unique_ptr<media::FaceDetector> faces_;
+  std::unique_ptr<requests::EvidenceLocker> locker_;
+  std::unique_ptr<requests::RequestService> requests_;
+  std::unique_ptr<requests::ShareService> shares_;
+  std::unique_ptr<requests::EvidenceService> evidence_;
   Services services_;
   Router router_;
   std::unique_ptr<HttpServer> http_;

@@ -47,12 +47,16 @@ struct Context {
 
 using RouteHandler = std::function<StatusOr<Response>(Context&)>;
 
+// Body limits that follow the clip settings: an upload chunk, or a whole clip.
+inline constexpr int64_t kChunkSizedBody = -1;  // clips.max_upload_chunk_bytes
+inline constexpr int64_t kClipSizedBody = -2;   // clips.max_clip_bytes
+
 struct Route {
   std::string method;
   std::string pattern;
   Access access;
   RouteHandler handler;
-  int64_t max_body_bytes = 0;  // 0: server.max_body_bytes
+  int64_t max_body_bytes = 0;  // 0: server.max_body_bytes; or one of the two below
   std::string summary;         // one line, for docs and errors
 };
 

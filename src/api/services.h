@@ -10,6 +10,9 @@
 #include "common/clock.h"
 #include "common/config.h"
 #include "events/event_hub.h"
+#include "requests/evidence_service.h"
+#include "requests/request_service.h"
+#include "requests/share_service.h"
 
 namespace canvass::api {
 
@@ -23,6 +26,9 @@ struct Services {
   ClipService* clips = nullptr;
   EventHub* hub = nullptr;
   AuditLog* audit = nullptr;
+  requests::RequestService* requests = nullptr;
+  requests::ShareService* shares = nullptr;
+  requests::EvidenceService* evidence = nullptr;
 };
 
 // Each handlers/*.cc registers its resource's routes.
@@ -36,5 +42,8 @@ void RegisterUploadRoutes(Router& router);
 void RegisterClipRoutes(Router& router);
 void RegisterEventRoutes(Router& router);
 void RegisterAuditRoutes(Router& router);
+void RegisterRequestRoutes(Router& router);
+void RegisterInboxRoutes(Router& router);
+void RegisterEvidenceRoutes(Router& router);
 
 }  // namespace canvass::api

@@ -85,6 +85,7 @@ StatusOr<CreatedCamera> CameraService::Create(const Principal& actor, const Came
   AuditEvent ev = MakeAuditEvent(actor, *clock_, "camera.create", "camera", c.id);
   ev.reason_code = std::string(CameraKindName(c.kind));
   CANVASS_RETURN_IF_ERROR(store_->CreateCamera(c, ev));
+  if (listener_) listener_->CameraChanged(c);
   out.camera = std::move(c);
   return out;
 }
@@ -118,13 +119,15 @@ StatusOr<Camera> CameraService::Update(const Principal& actor, const std::string
   AuditEvent ev = MakeAuditEvent(actor, *clock_, "camera.update", "camera", c.id);
   if (in.sharing) ev.reason_code = "sharing_" + std::string(SharingName(c.sharing));
   CANVASS_RETURN_IF_ERROR(store_->UpdateCamera(c, ev));
+  if (listener_) listener_->CameraChanged(c);
   return c;
 }
 
 Status CameraService::Delete(const Principal& actor, const std::string& id) {
-  CANVASS_RETURN_IF_ERROR(Get(actor, id).status());
+  CANVASS_ASSIGN_OR_RETURN(Camera camera, Get(actor, id));
   AuditEvent ev = MakeAuditEvent(actor, *clock_, "camera.delete", "camera", id);
   CANVASS_ASSIGN_OR_RETURN(Store::DeletedCamera deleted, store_->DeleteCamera(id, ev));
+  if (listener_) listener_->CameraDeleted(camera);
   // Rows are gone; now the bytes. A failure here leaves orphan files that `canvass check`
   // reports and `canvass check --repair` removes, never a row without its bytes.
   clips_->RemoveFilesOf(deleted);

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "auth/principal.h"
+#include "clips/inventory_listener.h"
 #include "common/clock.h"
 #include "common/config.h"
 #include "common/random.h"
@@ -49,6 +50,8 @@ class CameraService {
   // Deletes the camera, its clips (rows and bytes) and unfinished uploads.
   Status Delete(const Principal& actor, const std::string& id);
   StatusOr<std::string> RotateDeviceToken(const Principal& actor, const std::string& id);
+  // Told of every camera created, updated or deleted from now on (set once, before serving).
+  void SetListener(InventoryListener* listener) { listener_ = listener; }
 
  private:
   Status Validate(const Camera& c) const;
@@ -58,6 +61,7 @@ class CameraService {
   const Clock* clock_;
   Random* random_;
   ClipsConfig config_;
+  InventoryListener* listener_ = nullptr;
 };
 
 }  // namespace canvass

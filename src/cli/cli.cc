@@ -64,7 +64,9 @@ int RunCli(int argc, char** argv) {
   AddAdminCommands(app, &run);
   AddUploadCommand(app, &run);
   AddE2eeCommands(app, &run);
+  AddShareCommand(app, &run);
   AddAuditCommands(app, &run);
+  AddEvidenceCommands(app, &run);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

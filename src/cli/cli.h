@@ -35,7 +35,9 @@ void AddCheckCommand(CLI::App& app, Runner* run);
 void AddAdminCommands(CLI::App& app, Runner* run);
 void AddUploadCommand(CLI::App& app, Runner* run);
 void AddE2eeCommands(CLI::App& app, Runner* run);
+void AddShareCommand(CLI::App& app, Runner* run);
 void AddAuditCommands(CLI::App& app, Runner* run);
+void AddEvidenceCommands(CLI::App& app, Runner* run);
 
 int RunCli(int argc, char** argv);
 

@@ -1,12 +1,18 @@
 // canvass e2ee: the owner's side of end-to-end encryption.
 //   canvass e2ee keygen --out PREFIX        writes PREFIX.pub and PREFIX.key (base64)
 //   canvass e2ee open --key PREFIX IN OUT   decrypts a downloaded sealed clip
-#include <cstdio>
+//   canvass share --url URL --key PREFIX --request REQ --clip CLP [--blur-faces] [--mute-audio]
+//                                           shares a sealed clip with a request (token from
+//                                           $CANVASS_TOKEN or --token)
+#include "media/e2ee.h"
 
+#include <cstdio>
+#include <cstdlib>
+
+#include "agent/owner_share.h"
 #include "cli/cli.h"
 #include "common/encoding.h"
 #include "common/file_system.h"
-#include "media/e2ee.h"
 
 namespace canvass::cli {
 
@@ -68,6 +74,40 @@ void AddE2eeCommands(CLI::App& app, Runner* run) {
       };
     });
   }
+}
+
+void AddShareCommand(CLI::App& app, Runner* run) {
+  auto o = std::make_shared<agent::OwnerShareOptions>();
+  auto prefix = std::make_shared<std::string>();
+  CLI::App* cmd = app.add_subcommand(
+      "share", "Share an end-to-end encrypted clip with a request: opened here, sent to police");
+  cmd->add_option("--url", o->server_url, "the server, http://HOST:PORT")->required();
+  cmd->add_option("--token", o->token, "your API token (default: $CANVASS_TOKEN)");
+  cmd->add_option("--key", *prefix, "key file prefix (PREFIX.pub, PREFIX.key)")->required();
+  cmd->add_option("--request", o->request_id, "the request (req_...)")->required();
+  cmd->add_option("--clip", o->clip_id, "the clip (clp_...)")->required();
+  cmd->add_flag("--blur-faces", o->blur_faces, "blur faces before sharing");
+  cmd->add_flag("--mute-audio", o->mute_audio, "leave the audio out");
+  cmd->callback([run, o, prefix] {
+    *run = [o, prefix]() -> int {
+      InitCrypto();
+      if (o->token.empty()) {
+        const char* env = std::getenv("CANVASS_TOKEN");
+        if (!env || !*env) return Fail(InvalidArgumentError("give --token or set CANVASS_TOKEN"));
+        o->token = env;
+      }
+      auto pk = ReadKey(*prefix + ".pub");
+      if (!pk.ok()) return Fail(pk.status());
+      auto sk = ReadKey(*prefix + ".key");
+      if (!sk.ok()) return Fail(sk.status());
+      o->public_key = *pk;
+      o->secret_key = *sk;
+      auto shared = agent::ShareSealedClip(*o);
+      if (!shared.ok()) return Fail(shared.status());
+      std::printf("%s\n", shared->c_str());
+      return 0;
+    };
+  });
 }
 
 }  // namespace canvass::cli

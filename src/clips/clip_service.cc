@@ -390,6 +390,7 @@ StatusOr<UploadState> ClipService::Finish(const Principal& device, std::shared_p
     std::lock_guard lock(mu_);
     active_.erase(u.id);
   }
+  if (listener_) listener_->ClipAdded(clip);
   hub_->Publish(clip.owner_id, {"clip", ClipEventJson(clip)});
   UploadState s = StateOf(u, u.size_bytes);
   s.clip = clip;
@@ -460,6 +461,7 @@ Status ClipService::Delete(const Principal& owner, const std::string& id) {
   AuditEvent ev = MakeAuditEvent(owner, *clock_, "clip.delete", "clip", id);
   ev.reason_code = "owner_request";
   CANVASS_RETURN_IF_ERROR(store_->DeleteClip(id, ev));
+  if (listener_) listener_->ClipDeleted(clip);
   fs_->RemoveFile(BlobPath(clip.blob_name)).IgnoreError();  // orphan otherwise: check --repair
   return OkStatus();
 }

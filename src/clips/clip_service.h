@@ -32,6 +32,7 @@
 #include "common/config.h"
 #include "common/file_system.h"
 #include "common/random.h"
+#include "clips/inventory_listener.h"
 #include "events/event_hub.h"
 #include "media/clip_cipher.h"
 #include "store/store.h"
@@ -69,6 +70,8 @@ class ClipService {
 
   // Creates the directories. Call once before use.
   Status Init();
+  // Told of every clip added or deleted from now on (set once, before serving).
+  void SetListener(InventoryListener* listener) { listener_ = listener; }
 
   // --- device side ---
   StatusOr<UploadState> StartUpload(const Principal& device, const UploadRequest& req);
@@ -123,6 +126,7 @@ class ClipService {
   std::string data_dir_;
   ClipsConfig config_;
   EventHub* hub_;
+  InventoryListener* listener_ = nullptr;
 
   std::mutex mu_;
   std::map<std::string, std::shared_ptr<Active>> active_;  // GUARDED_BY(mu_)

@@ -22,6 +22,7 @@
 #include "audit/event.h"
 #include "common/status.h"
 #include "store/records.h"
+#include "store/request_records.h"
 
 namespace canvass {
 
@@ -65,6 +66,8 @@ class Store {
   virtual Status CreateCamera(const Camera& camera, const AuditEvent& audit) = 0;
   virtual StatusOr<Camera> GetCamera(const std::string& id) = 0;
   virtual StatusOr<std::vector<Camera>> ListCamerasByOwner(const std::string& owner_id) = 0;
+  // Calls fn for every camera (to build in-memory indexes); stops at the first error fn returns.
+  virtual Status ForEachCamera(const std::function<Status(const Camera&)>& fn) = 0;
   // Replaces the mutable fields (name, kind, location, bearing, zones, retention, sharing).
   virtual Status UpdateCamera(const Camera& camera, const AuditEvent& audit) = 0;
   virtual Status SetDeviceTokenHash(const std::string& camera_id, const std::string& hash,
@@ -103,6 +106,64 @@ class Store {
   virtual Status AddMotionEvent(const MotionEvent& event, const AuditEvent& audit) = 0;
   virtual StatusOr<std::vector<MotionEvent>> ListMotionEvents(const std::string& owner_id,
                                                               int limit) = 0;
+
+  // --- community footage requests (store/request_records.h, docs/design/requests.md) ---
+  // Stores a new request with the owners it notifies (none while it awaits approval) and its
+  // audit events (filed, policy decision, notification batch), in one transaction.
+  virtual Status CreateRequest(const FootageRequest& request,
+                               const std::vector<RequestNotification>& notifications,
+                               const std::vector<AuditEvent>& audit) = 0;
+  virtual StatusOr<FootageRequest> GetRequest(const std::string& id) = 0;
+  // An agency's requests, newest first.
+  virtual StatusOr<std::vector<FootageRequest>> ListRequests(const std::string& agency_id,
+                                                             int limit) = 0;
+  // Requests on the public feed (open, closed, expired), newest first, created before
+  // `before_us` (0: no bound).
+  virtual StatusOr<std::vector<FootageRequest>> ListPublicRequests(int64_t before_us,
+                                                                   int limit) = 0;
+  // The agency's requests for a case that count toward the per-case limit (all but rejected).
+  virtual StatusOr<int> CountRequestsForCase(const std::string& agency_id,
+                                             const std::string& case_number) = 0;
+  // Moves a request from status `from` to `updated.status` (writing the decision, cameras
+  // notified and closing fields of `updated`) and adds `notifications`. Leaving the open state
+  // expires the notifications still pending. FailedPrecondition if the request's status is no
+  // longer `from` (another supervisor or the expiry got there first).
+  virtual Status UpdateRequest(const FootageRequest& updated, RequestStatus from,
+                               const std::vector<RequestNotification>& notifications,
+                               const std::vector<AuditEvent>& audit) = 0;
+  // Pending or open requests whose expiry is at or before `now_us`.
+  virtual StatusOr<std::vector<FootageRequest>> ListExpiredRequests(int64_t now_us,
+                                                                    int limit) = 0;
+  virtual StatusOr<RequestCounts> GetRequestCounts(const std::string& request_id) = 0;
+
+  // An owner's inbox, newest first.
+  virtual StatusOr<std::vector<RequestNotification>> ListNotifications(
+      const std::string& owner_id, int limit) = 0;
+  virtual StatusOr<RequestNotification> GetNotification(const std::string& request_id,
+                                                        const std::string& owner_id) = 0;
+  // An owner's answer: `answered.status` is kShared (with the new evidence items, the owner's
+  // share records and their "received" custody events) or kDeclined (nothing else). The
+  // notification must be pending (or already shared, to share more) and the request open;
+  // FailedPrecondition otherwise.
+  virtual Status RecordAnswer(const RequestNotification& answered,
+                              const std::vector<EvidenceItem>& items,
+                              const std::vector<Share>& shares,
+                              const std::vector<CustodyEvent>& custody,
+                              const AuditEvent& audit) = 0;
+  // Every share an owner made, newest first.
+  virtual StatusOr<std::vector<Share>> ListShares(const std::string& owner_id, int limit) = 0;
+
+  // The evidence locker.
+  virtual StatusOr<EvidenceItem> GetEvidence(const std::string& id) = 0;
+  // An agency's items, oldest first; case_number and request_id filter when set.
+  virtual StatusOr<std::vector<EvidenceItem>> ListEvidence(const std::string& agency_id,
+                                                           const std::string& case_number,
+                                                           const std::string& request_id,
+                                                           int limit) = 0;
+  virtual Status AddCustodyEvents(const std::vector<CustodyEvent>& events,
+                                  const AuditEvent& audit) = 0;
+  virtual StatusOr<std::vector<CustodyEvent>> ListCustodyEvents(
+      const std::string& evidence_id) = 0;
 
   // --- audit log (docs/design/audit.md) ---
   // Records a read of protected data (no state change besides the event itself).

@@ -17,10 +17,10 @@ Config TestApp::DefaultConfig() {
   return c;
 }
 
-TestApp::TestApp(bool start, Config config) {
+TestApp::TestApp(bool start, Config config, const Clock* clock) {
   data_dir_ = FreshTestDir();
   config.server.data_dir = data_dir_;
-  auto app = api::App::Open({config});
+  auto app = api::App::Open({config, clock});
   if (!app.ok()) {
     ADD_FAILURE() << app.status().ToString();
     std::abort();
@@ -51,7 +51,8 @@ TestApp::~TestApp() {
 // coordinates, and the ids of accounts, cameras, clips, uploads and motion events.
 void TestApp::ScanPublicLeaves() {
   Store* store = services().store;
-  std::vector<std::string> needles = {"acc_", "cam_", "clp_", "upl_", "mot_", "tok_"};
+  std::vector<std::string> needles = {"acc_", "cam_", "clp_", "upl_", "mot_", "tok_",
+                                      "req_", "evd_", "shr_"};
   auto accounts = store->ListAccounts("");
   ASSERT_TRUE(accounts.ok());
   for (const auto& a : *accounts) {
@@ -90,9 +91,13 @@ std::unique_ptr<api::HttpClient> TestApp::Client() {
 }
 
 TestApp::Login TestApp::Make(Role role, const std::string& username) {
-  auto a = services().accounts->CreateAccount(
-      Principal::System(),
-      {username, "", "password1234", role, IsAgencyRole(role) ? agency_.id : ""});
+  return Make(role, username, IsAgencyRole(role) ? agency_.id : "");
+}
+
+TestApp::Login TestApp::Make(Role role, const std::string& username,
+                             const std::string& agency_id) {
+  auto a = services().accounts->CreateAccount(Principal::System(),
+                                              {username, "", "password1234", role, agency_id});
   EXPECT_TRUE(a.ok()) << a.status().ToString();
   Principal p;
   p.kind = Principal::Kind::kAccount;
@@ -103,10 +108,16 @@ TestApp::Login TestApp::Make(Role role, const std::string& username) {
 }
 
 std::string TestApp::MakeCamera(const Login& owner, const std::string& name) {
+  return MakeCamera(owner, name, LatLng{39.8, -89.65});
+}
+
+std::string TestApp::MakeCamera(const Login& owner, const std::string& name, LatLng location,
+                                SharingPreference sharing) {
   Principal p = *services().accounts->Authenticate("", owner.token);
   CameraInput in;
   in.name = name;
-  in.location = LatLng{39.8, -89.65};
+  in.location = location;
+  in.sharing = sharing;
   auto cam = services().cameras->Create(p, in);
   EXPECT_TRUE(cam.ok()) << cam.status().ToString();
   return cam->device_token;

@@ -13,7 +13,8 @@ namespace canvass::testing {
 class TestApp {
  public:
   // Starts the server unless start = false (for in-process Handle tests).
-  explicit TestApp(bool start = true, Config config = DefaultConfig());
+  explicit TestApp(bool start = true, Config config = DefaultConfig(),
+                   const Clock* clock = nullptr);
   ~TestApp();
 
   static Config DefaultConfig();
@@ -30,8 +31,12 @@ class TestApp {
   };
   // Creates an account (agency roles join the test agency) and an API token for it.
   Login Make(Role role, const std::string& username);
+  // The same, for an agency role in another agency.
+  Login Make(Role role, const std::string& username, const std::string& agency_id);
   // A camera of `owner`; returns the device token.
   std::string MakeCamera(const Login& owner, const std::string& name = "porch");
+  std::string MakeCamera(const Login& owner, const std::string& name, LatLng location,
+                         SharingPreference sharing = SharingPreference::kAsk);
   const Agency& agency() const { return agency_; }
 
  private:

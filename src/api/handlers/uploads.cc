@@ -54,7 +54,7 @@ void RegisterUploadRoutes(Router& router) {
   router.Add(
       {"GET", "/api/v1/uploads/{id:upl}", Access::Device(), Status_, 0, "where an upload stands"});
   // Body limit: set per request from clips.max_upload_chunk_bytes (App::BodyLimit).
-  router.Add({"PATCH", "/api/v1/uploads/{id:upl}", Access::Device(), Append, -1,
+  router.Add({"PATCH", "/api/v1/uploads/{id:upl}", Access::Device(), Append, kChunkSizedBody,
               "send a chunk at Upload-Offset"});
   router.Add({"GET", "/api/v1/device", Access::Device(),
               [](Context& c) -> StatusOr<Response> {

@@ -4,6 +4,7 @@
 
 #include "audit/leaf.h"
 #include "store/sqlite/connection.h"
+#include "store/sqlite/internal.h"
 #include "store/sqlite/migrations.h"
 
 namespace canvass::sqlite {
@@ -184,45 +185,9 @@ Store::AuditRow ReadAuditRow(const Statement& st) {
   return r;
 }
 
-// Runs a query expected to return at most one row, mapped by `read`.
-template <typename T, typename ReadFn>
-StatusOr<T> QueryOne(Connection& c, const std::string& sql, const std::string& key,
-                     const std::string& what, ReadFn read) {
-  CANVASS_ASSIGN_OR_RETURN(Statement st, c.Prepare(sql));
-  st.Bind(1, key);
-  CANVASS_ASSIGN_OR_RETURN(bool row, st.Step());
-  if (!row) return NotFoundError(what + " not found");
-  return read(st);
-}
-
-Status ExpectOneChange(const Statement& st, const std::string& what) {
-  if (st.Changes() == 0) return NotFoundError(what + " not found");
-  return OkStatus();
-}
-
 }  // namespace
 
 // ---- connections ----------------------------------------------------------------------------
-
-class SqliteStore::ReaderLease {
- public:
-  ReaderLease(SqliteStore* store, std::unique_ptr<Connection> conn, Status status)
-      : store_(store), conn_(std::move(conn)), status_(std::move(status)) {}
-  ReaderLease(ReaderLease&&) = default;
-  ~ReaderLease() {
-    if (conn_) {
-      std::lock_guard lock(store_->pool_mu_);
-      store_->readers_.push_back(std::move(conn_));
-    }
-  }
-  const Status& status() const { return status_; }
-  Connection& operator*() { return *conn_; }
-
- private:
-  SqliteStore* store_;
-  std::unique_ptr<Connection> conn_;
-  Status status_;
-};
 
 SqliteStore::SqliteStore(std::string path, std::unique_ptr<Connection> writer)
     : path_(std::move(path)), writer_(std::move(writer)) {}
@@ -350,11 +315,6 @@ void SqliteStore::CommitGroup(const std::vector<PendingWrite*>& group) {
     }
   }
 }
-
-#define CANVASS_READER(name)                      \
-  ReaderLease name##_lease = Reader();            \
-  CANVASS_RETURN_IF_ERROR(name##_lease.status()); \
-  Connection& name = *name##_lease
 
 StatusOr<int> SqliteStore::SchemaVersion() {
   CANVASS_READER(c);
@@ -846,6 +806,18 @@ Status SqliteStore::ForEachClip(const std::function<Status(const Clip&)>& fn) {
     CANVASS_ASSIGN_OR_RETURN(bool row, st.Step());
     if (!row) return OkStatus();
     CANVASS_RETURN_IF_ERROR(fn(ReadClip(st)));
+  }
+}
+
+Status SqliteStore::ForEachCamera(const std::function<Status(const Camera&)>& fn) {
+  CANVASS_READER(c);
+  CANVASS_ASSIGN_OR_RETURN(
+      Statement st, c.Prepare(std::string("SELECT ") + kCameraCols + " FROM cameras ORDER BY id"));
+  for (;;) {
+    CANVASS_ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) return OkStatus();
+    CANVASS_ASSIGN_OR_RETURN(Camera cam, ReadCamera(st));
+    CANVASS_RETURN_IF_ERROR(fn(cam));
   }
 }
 

@@ -64,6 +64,7 @@ class SqliteStore final : public Store {
   Status CreateCamera(const Camera& camera, const AuditEvent& audit) override;
   StatusOr<Camera> GetCamera(const std::string& id) override;
   StatusOr<std::vector<Camera>> ListCamerasByOwner(const std::string& owner_id) override;
+  Status ForEachCamera(const std::function<Status(const Camera&)>& fn) override;
   Status UpdateCamera(const Camera& camera, const AuditEvent& audit) override;
   Status SetDeviceTokenHash(const std::string& camera_id, const std::string& hash,
                             const AuditEvent& audit) override;
@@ -91,6 +92,23 @@ class SqliteStore final : public Store {
   StatusOr<std::vector<MotionEvent>> ListMotionEvents(const std::string& owner_id,
                                                       int limit) override;
 
+  Status CreateRequest(const FootageRequest& request, const std::vector<RequestNotification>& notifications, const std::vector<AuditEvent>& audit) override;
+  StatusOr<FootageRequest> GetRequest(const std::string& id) override;
+  StatusOr<std::vector<FootageRequest>> ListRequests(const std::string& agency_id, int limit) override;
+  StatusOr<std::vector<FootageRequest>> ListPublicRequests(int64_t before_us, int limit) override;
+  StatusOr<int> CountRequestsForCase(const std::string& agency_id, const std::string& case_number) override;
+  Status UpdateRequest(const FootageRequest& updated, RequestStatus from, const std::vector<RequestNotification>& notifications, const std::vector<AuditEvent>& audit) override;
+  StatusOr<std::vector<FootageRequest>> ListExpiredRequests(int64_t now_us, int limit) override;
+  StatusOr<RequestCounts> GetRequestCounts(const std::string& request_id) override;
+  StatusOr<std::vector<RequestNotification>> ListNotifications( const std::string& owner_id, int limit) override;
+  StatusOr<RequestNotification> GetNotification(const std::string& request_id, const std::string& owner_id) override;
+  Status RecordAnswer(const RequestNotification& answered, const std::vector<EvidenceItem>& items, const std::vector<Share>& shares, const std::vector<CustodyEvent>& custody, const AuditEvent& audit) override;
+  StatusOr<std::vector<Share>> ListShares(const std::string& owner_id, int limit) override;
+  StatusOr<EvidenceItem> GetEvidence(const std::string& id) override;
+  StatusOr<std::vector<EvidenceItem>> ListEvidence(const std::string& agency_id, const std::string& case_number, const std::string& request_id, int limit) override;
+  Status AddCustodyEvents(const std::vector<CustodyEvent>& events, const AuditEvent& audit) override;
+  StatusOr<std::vector<CustodyEvent>> ListCustodyEvents( const std::string& evidence_id) override;
+
   Status RecordAccess(const AuditEvent& audit) override;
   StatusOr<int64_t> AuditEventCount() override;
   StatusOr<std::vector<AuditRow>> ReadAuditRows(int64_t first, int limit) override;
@@ -110,6 +128,7 @@ class SqliteStore final : public Store {
   ReaderLease Reader();
 
   Status AppendAudit(Connection& c, const AuditEvent& e);
+  Status InsertCustody(Connection& c, const std::vector<CustodyEvent>& events);
 
   std::string path_;
   Random* random_ = nullptr;

@@ -1,0 +1,75 @@
+#include "requests/evidence_locker.h"
+
+#include "common/sha256.h"
+
+namespace canvass::requests {
+
+EvidenceLocker::EvidenceLocker(FileSystem* fs, Random* random, const media::MasterKey& master_key,
+                               std::string data_dir)
+    : fs_(fs), random_(random), master_key_(master_key), data_dir_(std::move(data_dir)) {}
+
+Status EvidenceLocker::Init() {
+  CANVASS_RETURN_IF_ERROR(fs_->CreateDirs(data_dir_ + "/evidence"));
+  CANVASS_RETURN_IF_ERROR(fs_->CreateDirs(ScratchDir()));
+  // Scratch files are plaintext of a redaction that did not finish: never keep them.
+  CANVASS_ASSIGN_OR_RETURN(auto leftovers, fs_->ListFilesRecursive(ScratchDir()));
+  for (const auto& f : leftovers) fs_->RemoveFile(ScratchDir() + "/" + f).IgnoreError();
+  return OkStatus();
+}
+
+std::string EvidenceLocker::PathOf(const std::string& blob_name) const {
+  return data_dir_ + "/evidence/" + blob_name;
+}
+
+Status EvidenceLocker::Store(std::string_view plaintext, EvidenceItem* item) {
+  if (plaintext.empty()) return InvalidArgumentError("an evidence item cannot be empty");
+  media::ClipKey key = media::NewClipKey(*random_);
+  item->content_sha256 = Sha256Hex(plaintext);
+  item->size_bytes = static_cast<int64_t>(plaintext.size());
+  item->wrapped_key = media::WrapKey(master_key_, key, item->id, *random_);
+  item->blob_name = item->id.substr(4, 2) + "/" + item->id;
+  const std::string path = PathOf(item->blob_name);
+  const std::string dir = path.substr(0, path.rfind('/'));
+  CANVASS_RETURN_IF_ERROR(fs_->CreateDirs(dir));
+  CANVASS_ASSIGN_OR_RETURN(auto file, fs_->NewWritableFile(path + ".tmp"));
+  media::SegmentWriter writer(key, item->size_bytes, 0, file.get());
+  Status s = writer.Append(plaintext);
+  if (s.ok()) s = file->Sync();
+  if (s.ok()) s = file->Close();
+  if (s.ok()) s = fs_->Rename(path + ".tmp", path);
+  if (s.ok()) s = fs_->SyncDir(dir);
+  if (!s.ok()) {
+    fs_->RemoveFile(path + ".tmp").IgnoreError();
+    return s.WithContext("storing evidence item " + item->id);
+  }
+  return OkStatus();
+}
+
+void EvidenceLocker::Discard(const EvidenceItem& item) {
+  if (!item.blob_name.empty()) fs_->RemoveFile(PathOf(item.blob_name)).IgnoreError();
+}
+
+StatusOr<std::unique_ptr<media::ClipReader>> EvidenceLocker::Open(const EvidenceItem& item) const {
+  CANVASS_ASSIGN_OR_RETURN(media::ClipKey key,
+                           media::UnwrapKey(master_key_, item.wrapped_key, item.id));
+  CANVASS_ASSIGN_OR_RETURN(auto file, fs_->OpenRandomAccess(PathOf(item.blob_name)));
+  return media::ClipReader::Open(std::move(file), key, item.size_bytes);
+}
+
+StatusOr<std::string> EvidenceLocker::ReadAll(const EvidenceItem& item) const {
+  CANVASS_ASSIGN_OR_RETURN(auto reader, Open(item));
+  std::string out;
+  out.reserve(static_cast<size_t>(item.size_bytes));
+  while (static_cast<int64_t>(out.size()) < item.size_bytes) {
+    CANVASS_ASSIGN_OR_RETURN(std::string piece,
+                             reader->ReadAt(static_cast<int64_t>(out.size()), 4 << 20));
+    if (piece.empty()) break;
+    out += piece;
+  }
+  if (Sha256Hex(out) != item.content_sha256) {
+    return DataLossError("evidence item " + item.id + " does not match its recorded SHA-256");
+  }
+  return out;
+}
+
+}  // namespace canvass::requests
