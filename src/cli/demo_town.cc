@@ -1,7 +1,6 @@
 #include "cli/demo_town.h"
 
 #include <boost/json.hpp>
-
 #include <cmath>
 
 #include "common/sha256.h"
@@ -14,10 +13,71 @@ namespace {
 
 constexpr LatLng kCenter{39.7817, -89.6501};  // Springfield, IL
 
-const char* const kStreets[] = {"Elm", "Oak", "Maple", "Cedar", "Pine", "Walnut",
-                                "Birch", "Spruce", "Ash", "Willow", "Hickory", "Poplar"};
+const char* const kStreets[] = {"Elm",   "Oak",    "Maple", "Cedar",  "Pine",    "Walnut",
+                                "Birch", "Spruce", "Ash",   "Willow", "Hickory", "Poplar"};
 
 std::string Password(Random& r) { return r.NewToken("demo").substr(5, 16); }
+
+}  // namespace
+
+namespace {
+
+StatusOr<Principal> As(api::Services& s, const std::vector<DemoAccount>& accounts,
+                       const std::string& username) {
+  for (const auto& a : accounts) {
+    if (a.username == username) return s.accounts->Authenticate("", a.token);
+  }
+  return NotFoundError("demo account " + username);
+}
+
+// Three community requests: one open with answers, one approved by the sergeant after the
+// policy asked for it, one refused for a prohibited purpose (only its audit leaf remains).
+Status SeedDemoRequests(api::Services& s, const std::vector<DemoAccount>& accounts, int64_t now) {
+  constexpr int64_t kHour = 3600LL * 1'000'000;
+  CANVASS_ASSIGN_OR_RETURN(Principal officer, As(s, accounts, "ofc.chen"));
+  CANVASS_ASSIGN_OR_RETURN(Principal sergeant, As(s, accounts, "sgt.miller"));
+  requests::RequestInput burglary{"SPD-2026-04417",
+                                  "burglary",
+                                  "Burglary on Elm St; looking for a person on foot carrying a "
+                                  "large bag between the times shown.",
+                                  kCenter,
+                                  400,
+                                  now - 4 * kHour,
+                                  now - kHour / 2};
+  CANVASS_ASSIGN_OR_RETURN(auto open, s.requests->File(officer, burglary));
+  if (!open.request)
+    return InternalError("demo request refused: " + open.decision.FailureSummary());
+  CANVASS_ASSIGN_OR_RETURN(Principal first, As(s, accounts, "resident.elm"));
+  CANVASS_ASSIGN_OR_RETURN(auto detail, s.requests->InboxItem(first, open.request->id));
+  if (!detail.clips.empty()) {
+    requests::ShareOptions share;
+    share.contact = requests::Contact{"Elm St household", "", "elm@example.org"};
+    CANVASS_RETURN_IF_ERROR(
+        s.shares->ShareClips(first, open.request->id, {detail.clips[0].id}, share).status());
+  }
+  CANVASS_ASSIGN_OR_RETURN(Principal second, As(s, accounts, "resident.oak"));
+  s.requests->Decline(second, open.request->id).IgnoreError();  // not asked if no clip matched
+
+  requests::RequestInput theft{"SPD-2026-04420",
+                               "vehicle_theft",
+                               "Car stolen from a driveway overnight; any camera facing the "
+                               "street may have caught it.",
+                               kCenter,
+                               600,
+                               now - 10 * kHour,
+                               now - 2 * kHour};
+  CANVASS_ASSIGN_OR_RETURN(auto wide, s.requests->File(officer, theft));
+  if (!wide.request)
+    return InternalError("demo request refused: " + wide.decision.FailureSummary());
+  CANVASS_RETURN_IF_ERROR(
+      s.requests->Approve(sergeant, wide.request->id, "Stolen vehicle used in a robbery").status());
+
+  requests::RequestInput protest{
+      "SPD-2026-04421", "other", "Identify people who joined the protest at City Hall.",
+      kCenter,          300,     now - 3 * kHour,
+      now - 2 * kHour};
+  return s.requests->File(officer, protest).status();
+}
 
 }  // namespace
 
@@ -41,7 +101,9 @@ StatusOr<std::vector<DemoAccount>> SeedDemoTown(api::App& app, Random& random) {
 
   CANVASS_RETURN_IF_ERROR(make(Role::kAdmin, "admin", "Town administrator", "").status());
   // The city limits, roughly: a 12 km square around the centre.
-  NewAgency spd{"Springfield Police Department", "IL", false,
+  NewAgency spd{"Springfield Police Department",
+                "IL",
+                false,
                 {{kCenter.lat_deg - 0.055, kCenter.lng_deg - 0.07},
                  {kCenter.lat_deg - 0.055, kCenter.lng_deg + 0.07},
                  {kCenter.lat_deg + 0.055, kCenter.lng_deg + 0.07},
@@ -58,9 +120,9 @@ StatusOr<std::vector<DemoAccount>> SeedDemoTown(api::App& app, Random& random) {
   for (int i = 0; i < 12; ++i) {
     std::string street = kStreets[i];
     for (char& c : street) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    CANVASS_ASSIGN_OR_RETURN(
-        Account resident,
-        make(Role::kResident, "resident." + street, std::string(kStreets[i]) + " St household", ""));
+    CANVASS_ASSIGN_OR_RETURN(Account resident,
+                             make(Role::kResident, "resident." + street,
+                                  std::string(kStreets[i]) + " St household", ""));
     Principal owner;
     owner.kind = Principal::Kind::kAccount;
     owner.account = resident;
@@ -69,12 +131,14 @@ StatusOr<std::vector<DemoAccount>> SeedDemoTown(api::App& app, Random& random) {
     CameraInput cam;
     cam.name = std::string(i % 3 == 0 ? "Doorbell" : "Driveway") + ", " + kStreets[i] + " St";
     cam.kind = i % 3 == 0 ? CameraKind::kDoorbell : CameraKind::kOutdoor;
-    cam.location = LatLng{kCenter.lat_deg + r_m * std::cos(angle) / 111'195.0,
-                          kCenter.lng_deg + r_m * std::sin(angle) /
-                                                (111'195.0 * std::cos(kCenter.lat_deg * M_PI / 180))};
+    cam.location =
+        LatLng{kCenter.lat_deg + r_m * std::cos(angle) / 111'195.0,
+               kCenter.lng_deg +
+                   r_m * std::sin(angle) / (111'195.0 * std::cos(kCenter.lat_deg * M_PI / 180))};
     cam.bearing_deg = std::optional<int>((i * 30) % 360);
     cam.sharing = i % 4 == 3 ? SharingPreference::kNever : SharingPreference::kAsk;
-    if (i % 2 == 0) cam.privacy_zones = std::vector<PrivacyZone>{{{0.7, 0}, {1, 0}, {1, 0.4}, {0.7, 0.4}}};
+    if (i % 2 == 0)
+      cam.privacy_zones = std::vector<PrivacyZone>{{{0.7, 0}, {1, 0}, {1, 0.4}, {0.7, 0.4}}};
     CANVASS_ASSIGN_OR_RETURN(CreatedCamera created, s.cameras->Create(owner, cam));
     CANVASS_ASSIGN_OR_RETURN(Principal device, s.accounts->Authenticate("", created.device_token));
     for (int k = 0; k < 2; ++k) {
@@ -95,16 +159,15 @@ StatusOr<std::vector<DemoAccount>> SeedDemoTown(api::App& app, Random& random) {
     CANVASS_RETURN_IF_ERROR(
         s.clips->ReportMotion(device, now - (i + 1) * 60'000'000LL, 0.2 + 0.05 * i).status());
   }
+  CANVASS_RETURN_IF_ERROR(SeedDemoRequests(s, out, now));
   return out;
 }
 
 std::string DemoAccountsJson(const std::vector<DemoAccount>& accounts) {
   json::array a;
   for (const auto& d : accounts) {
-    a.push_back(json::object{{"role", d.role},
-                             {"username", d.username},
-                             {"password", d.password},
-                             {"token", d.token}});
+    a.push_back(json::object{
+        {"role", d.role}, {"username", d.username}, {"password", d.password}, {"token", d.token}});
   }
   return json::serialize(a) + "\n";
 }

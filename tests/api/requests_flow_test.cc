@@ -98,6 +98,8 @@ TEST(RequestsFlow, FilingMatchingSharingAndAVerifiedExport) {
   Owner never = MakeOwner(t, "private1", North(50), SharingPreference::kNever);
   Owner far = MakeOwner(t, "far1", North(2000));
   auto c = t.Client();
+  auto live = t.services().hub->Subscribe(near[0].login.account.id);
+  auto live_far = t.services().hub->Subscribe(far.login.account.id);
 
   auto filed = c->Send("POST", "/api/v1/requests", RequestBody(300, 3600, "2026-001234"),
                        Bearer(officer.token));
@@ -108,6 +110,15 @@ TEST(RequestsFlow, FilingMatchingSharingAndAVerifiedExport) {
   EXPECT_EQ(req.at("decision").at("verdict").as_string(), "allowed");
   EXPECT_EQ(req.at("counts").at("cameras_notified").as_int64(), 6);  // not "never", not far
   ExpectNothingAbout(filed->body, near);
+  // Matched owners are told live; others are not.
+  std::vector<LiveEvent> events;
+  live->Take(&events);
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_EQ(events[0].type, "request");
+  EXPECT_NE(events[0].data_json.find(id), std::string::npos);
+  events.clear();
+  live_far->Take(&events);
+  EXPECT_TRUE(events.empty());
 
   // Owners see the request and exactly their overlapping clip; the others see nothing.
   auto inbox = c->Send("GET", "/api/v1/inbox", "", Bearer(near[0].login.token));
@@ -134,6 +145,11 @@ TEST(RequestsFlow, FilingMatchingSharingAndAVerifiedExport) {
                     R"({"clip_ids":[")" + near[1].clip_id + R"("],"mute_audio":true})",
                     Bearer(near[1].login.token));
   ASSERT_EQ(s1->status, 201) << s1->body;
+  // Owner 5 blurs faces: the clip is re-encoded (with the real OpenCV detector).
+  auto s5 = c->Send("POST", "/api/v1/inbox/" + id + "/share",
+                    R"({"clip_ids":[")" + near[5].clip_id + R"("],"blur_faces":true})",
+                    Bearer(near[5].login.token));
+  ASSERT_EQ(s5->status, 201) << s5->body;
   // Another owner's clip cannot be shared by someone else.
   auto stolen =
       c->Send("POST", "/api/v1/inbox/" + id + "/share",
@@ -160,8 +176,8 @@ TEST(RequestsFlow, FilingMatchingSharingAndAVerifiedExport) {
   ASSERT_EQ(list->status, 200) << list->body;
   ExpectNothingAbout(list->body, near);
   auto items = Json(list->body).at("evidence").as_array();
-  ASSERT_EQ(items.size(), 2u);
-  int with_contact = 0;
+  ASSERT_EQ(items.size(), 3u);
+  int with_contact = 0, blurred = 0;
   for (const auto& i : items) {
     const std::string evd(i.at("id").as_string());
     auto bytes = c->Send("GET", "/api/v1/evidence/" + evd + "/content?download=1", "",
@@ -172,6 +188,10 @@ TEST(RequestsFlow, FilingMatchingSharingAndAVerifiedExport) {
       ++with_contact;
       EXPECT_EQ(i.at("owner_contact").at("name").as_string(), "Near Zero");
       EXPECT_EQ(i.at("sha256").as_string(), Sha256Hex(near[0].video));
+    } else if (i.at("faces_blurred").as_bool()) {
+      ++blurred;
+      EXPECT_NE(i.at("sha256").as_string(), Sha256Hex(near[5].video));
+      EXPECT_EQ(i.at("container").as_string(), "mp4");
     } else {
       EXPECT_TRUE(i.at("audio_muted").as_bool());
     }
@@ -183,6 +203,7 @@ TEST(RequestsFlow, FilingMatchingSharingAndAVerifiedExport) {
     EXPECT_EQ(custody[1].at("action").as_string(), "downloaded");
   }
   EXPECT_EQ(with_contact, 1);
+  EXPECT_EQ(blurred, 1);
 
   // Export, then verify: in process, with `canvass evidence verify`'s code, and with
   // tar + minisign + sha256sum alone.
@@ -197,7 +218,7 @@ TEST(RequestsFlow, FilingMatchingSharingAndAVerifiedExport) {
   std::ofstream(dir + "/deployment.pub") << key->body;
   auto report = evidence::VerifyPackage(dir + "/case.tar", key->body);
   ASSERT_TRUE(report.ok()) << report.status().ToString();
-  EXPECT_EQ(report->files_checked, 4);  // two clips, the manifest and the README
+  EXPECT_EQ(report->files_checked, 5);  // three clips, the manifest and the README
   ASSERT_EQ(Shell("cd " + dir + " && tar xf case.tar"), 0);
   const std::string unpacked = dir + "/" + report->name;
   EXPECT_EQ(Shell("cd " + unpacked + " && minisign -Vm SHA256SUMS -p ../deployment.pub"), 0);

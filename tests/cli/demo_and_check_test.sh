@@ -36,6 +36,24 @@ n=$(curl -sf -H "Authorization: Bearer $token" "$url/api/v1/clips" | python3 -c 
 password=$(python3 -c "import json,sys;print([x['password'] for x in json.load(open(sys.argv[1])) if x['username']=='ofc.chen'][0])" "$accounts")
 curl -sf -d "{\"username\":\"ofc.chen\",\"password\":\"$password\"}" "$url/api/v1/sessions" | grep -q csrf_token || fail "officer login"
 
+# Community requests: the public feed, and a case exported by the officer and verified by a court
+# with Canvass and with standard tools alone.
+curl -sf "$url/api/v1/public/requests" | python3 -c "
+import json, sys
+r = json.load(sys.stdin)['requests']
+assert sorted(x['incident_type'] for x in r) == ['burglary', 'vehicle_theft'], r
+assert all('case_number' not in x for x in r), r
+" || fail "public request feed"
+officer=$(python3 -c "import json,sys;print([x['token'] for x in json.load(open(sys.argv[1])) if x['username']=='ofc.chen'][0])" "$accounts")
+curl -sf "$url/api/v1/public/evidence-key" >"$dir/evidence.pub" || fail "no evidence key"
+curl -sf -H "Authorization: Bearer $officer" -d '{"case_number":"SPD-2026-04417"}' \
+  "$url/api/v1/evidence/export" >"$dir/case.tar" || fail "case export"
+"$canvass" evidence verify "$dir/case.tar" --key "$dir/evidence.pub" >"$dir/ev" \
+  || { cat "$dir/ev"; fail "evidence verify"; }
+mkdir "$dir/court" && tar -C "$dir/court" -xf "$dir/case.tar"
+(cd "$dir/court"/case-* && minisign -Vm SHA256SUMS -p "$dir/evidence.pub" >/dev/null \
+  && sha256sum -c SHA256SUMS >/dev/null) || fail "standard tools reject the package"
+
 # The public audit log: anyone verifies it, a witness keeps state, an offline copy verifies too.
 curl -sf "$url/audit/key" >"$dir/log.key" || fail "no /audit/key"
 curl -sf "$url/audit/checkpoint" | head -1 | grep -q 'demo.canvass.local' || fail "checkpoint origin"
