@@ -49,6 +49,7 @@ class App {
   Response Handle(Request& request);
 
   Services& services() { return services_; }
+  requests::EvidenceLocker& evidence_locker() { return *locker_; }
   const Router& router() const { return router_; }
   const Config& config() const { return config_; }
 

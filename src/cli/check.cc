@@ -32,6 +32,9 @@ int RunCheck(const CommonFlags& flags, bool repair) {
   auto report = CheckClips(*s.store, *s.clips, *fs, repair);
   if (!report.ok()) return Fail(report.status());
   for (auto& p : report->problems) problems.push_back(std::move(p));
+  auto evidence = (*app)->evidence_locker().Check(*s.store, repair);
+  if (!evidence.ok()) return Fail(evidence.status());
+  for (auto& p : evidence->problems) problems.push_back(std::move(p));
   // The audit log, as an outside verifier sees it (opening the app already checked that the
   // stored tiles reproduce the latest checkpoint's root, and integrated pending events).
   auto key = audit::Verifier::Parse(s.audit->VerifierKey());
@@ -40,14 +43,16 @@ int RunCheck(const CommonFlags& flags, bool repair) {
   if (!log.ok()) problems.push_back("audit log: " + log.status().message());
   for (const auto& p : problems) std::printf("problem: %s\n", p.c_str());
   std::printf(
-      "checked schema v%d, %lld clips (%lld bytes decrypted and hashed), %llu audit "
-      "leaves; %zu problem%s",
+      "checked schema v%d, %lld clips and %lld evidence items (%lld bytes decrypted and "
+      "hashed), %llu audit leaves; %zu problem%s",
       *version, static_cast<long long>(report->clips_checked),
-      static_cast<long long>(report->bytes_checked),
+      static_cast<long long>(evidence->items_checked),
+      static_cast<long long>(report->bytes_checked + evidence->bytes_checked),
       static_cast<unsigned long long>(log.ok() ? log->entries_checked : 0), problems.size(),
       problems.size() == 1 ? "" : "s");
   if (repair)
-    std::printf("; %lld orphan files removed", static_cast<long long>(report->orphans_removed));
+    std::printf("; %lld orphan files removed",
+                static_cast<long long>(report->orphans_removed + evidence->orphans_removed));
   std::printf("\n");
   return problems.empty() ? 0 : 1;
 }

@@ -1,5 +1,7 @@
 #include "requests/evidence_locker.h"
 
+#include <set>
+
 #include "common/sha256.h"
 
 namespace canvass::requests {
@@ -70,6 +72,33 @@ StatusOr<std::string> EvidenceLocker::ReadAll(const EvidenceItem& item) const {
     return DataLossError("evidence item " + item.id + " does not match its recorded SHA-256");
   }
   return out;
+}
+
+StatusOr<EvidenceLocker::CheckReport> EvidenceLocker::Check(canvass::Store& store,
+                                                            bool repair) const {
+  CheckReport report;
+  std::set<std::string> known;
+  CANVASS_RETURN_IF_ERROR(store.ForEachEvidence([&](const EvidenceItem& item) {
+    known.insert(item.blob_name);
+    auto bytes = ReadAll(item);
+    if (bytes.ok()) {
+      ++report.items_checked;
+      report.bytes_checked += item.size_bytes;
+    } else {
+      report.problems.push_back("evidence item " + item.id + ": " + bytes.status().message());
+    }
+    return OkStatus();
+  }));
+  CANVASS_ASSIGN_OR_RETURN(auto files, fs_->ListFilesRecursive(data_dir_ + "/evidence"));
+  for (const auto& f : files) {
+    if (known.count(f)) continue;
+    if (repair && fs_->RemoveFile(PathOf(f)).ok()) {
+      ++report.orphans_removed;
+    } else {
+      report.problems.push_back("orphan evidence file evidence/" + f);
+    }
+  }
+  return report;
 }
 
 }  // namespace canvass::requests

@@ -11,11 +11,12 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "common/file_system.h"
 #include "common/random.h"
 #include "media/clip_cipher.h"
-#include "store/request_records.h"
+#include "store/store.h"
 
 namespace canvass::requests {
 
@@ -35,6 +36,17 @@ class EvidenceLocker {
   StatusOr<std::unique_ptr<media::ClipReader>> Open(const EvidenceItem& item) const;
   // The whole plaintext, checked against the item's SHA-256 (DataLoss on a mismatch).
   StatusOr<std::string> ReadAll(const EvidenceItem& item) const;
+
+  // Checks every item's bytes against its row, and finds files under evidence/ that belong to
+  // no item (orphans, left by a crash between writing a blob and committing its row); with
+  // `repair`, removes the orphans (never rows).
+  struct CheckReport {
+    int64_t items_checked = 0;
+    int64_t bytes_checked = 0;
+    std::vector<std::string> problems;
+    int64_t orphans_removed = 0;
+  };
+  StatusOr<CheckReport> Check(canvass::Store& store, bool repair) const;
 
   // A scratch directory for redaction (cleared at Init).
   std::string ScratchDir() const { return data_dir_ + "/tmp"; }

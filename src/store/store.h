@@ -160,6 +160,8 @@ class Store {
                                                            const std::string& case_number,
                                                            const std::string& request_id,
                                                            int limit) = 0;
+  // Calls fn for every evidence item (for `canvass check`); stops at the first error fn returns.
+  virtual Status ForEachEvidence(const std::function<Status(const EvidenceItem&)>& fn) = 0;
   virtual Status AddCustodyEvents(const std::vector<CustodyEvent>& events,
                                   const AuditEvent& audit) = 0;
   virtual StatusOr<std::vector<CustodyEvent>> ListCustodyEvents(

@@ -100,7 +100,7 @@ kill -0 $pid 2>/dev/null && fail "demo did not stop on SIGTERM"
 wait $pid || fail "demo exited non-zero after SIGTERM"
 
 "$canvass" check --data-dir "$dir/demo" >"$dir/check" || { cat "$dir/check"; fail "check on a fresh demo"; }
-grep -q '24 clips' "$dir/check" || { cat "$dir/check"; fail "check did not see 24 clips"; }
+grep -q '24 clips and 1 evidence items' "$dir/check" || { cat "$dir/check"; fail "check did not see 24 clips and the evidence item"; }
 grep -q 'audit leaves; 0 problems' "$dir/check" || { cat "$dir/check"; fail "check did not cover the log"; }
 
 # Damage one blob: check must name it and exit non-zero.
@@ -108,6 +108,13 @@ blob=$(find "$dir/demo/blobs" -type f | head -1)
 printf 'X' | dd of="$blob" bs=1 seek=100 conv=notrunc status=none
 if "$canvass" check --data-dir "$dir/demo" >"$dir/check2"; then fail "check missed a corrupt clip"; fi
 grep -q 'problem: clip clp_' "$dir/check2" || { cat "$dir/check2"; fail "check did not name the clip"; }
+# Likewise a damaged evidence copy, and a stray file in the locker.
+item=$(find "$dir/demo/evidence" -type f | head -1)
+printf 'X' | dd of="$item" bs=1 seek=100 conv=notrunc status=none
+touch "$dir/demo/evidence/stray"
+if "$canvass" check --data-dir "$dir/demo" >"$dir/check3"; then fail "check missed a corrupt evidence item"; fi
+grep -q 'problem: evidence item evd_' "$dir/check3" || { cat "$dir/check3"; fail "check did not name the evidence item"; }
+grep -q 'problem: orphan evidence file evidence/stray' "$dir/check3" || { cat "$dir/check3"; fail "check did not report the orphan"; }
 
 # Bad flags and config get clear errors.
 if "$canvass" serve --data-dir "$dir/x" --listen nonsense 2>"$dir/e3"; then fail "bad --listen accepted"; fi

@@ -364,6 +364,17 @@ StatusOr<std::vector<EvidenceItem>> SqliteStore::ListEvidence(const std::string&
   return ReadAll<EvidenceItem>(st, ReadEvidence);
 }
 
+Status SqliteStore::ForEachEvidence(const std::function<Status(const EvidenceItem&)>& fn) {
+  CANVASS_READER(c);
+  CANVASS_ASSIGN_OR_RETURN(Statement st, c.Prepare(std::string("SELECT ") + kEvidenceCols +
+                                                   " FROM evidence_items ORDER BY id"));
+  for (;;) {
+    CANVASS_ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) return OkStatus();
+    CANVASS_RETURN_IF_ERROR(fn(ReadEvidence(st)));
+  }
+}
+
 Status SqliteStore::AddCustodyEvents(const std::vector<CustodyEvent>& events,
                                      const AuditEvent& audit) {
   return WriteTx(&audit, [&](Connection& c) { return InsertCustody(c, events); });

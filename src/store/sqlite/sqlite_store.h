@@ -106,6 +106,7 @@ class SqliteStore final : public Store {
   StatusOr<std::vector<Share>> ListShares(const std::string& owner_id, int limit) override;
   StatusOr<EvidenceItem> GetEvidence(const std::string& id) override;
   StatusOr<std::vector<EvidenceItem>> ListEvidence(const std::string& agency_id, const std::string& case_number, const std::string& request_id, int limit) override;
+  Status ForEachEvidence(const std::function<Status(const EvidenceItem&)>& fn) override;
   Status AddCustodyEvents(const std::vector<CustodyEvent>& events, const AuditEvent& audit) override;
   StatusOr<std::vector<CustodyEvent>> ListCustodyEvents( const std::string& evidence_id) override;
 
