@@ -306,6 +306,166 @@ TEST_P(StoreContractTest, ConcurrentWritesAllLandInOrderAndFailuresStayAlone) {
   for (size_t i = 0; i < rows.size(); ++i) EXPECT_EQ(rows[i].index, static_cast<int64_t>(i));
 }
 
+// --- community requests ---
+
+class RequestContractTest : public StoreContractTest {
+ protected:
+  void SetUp() override {
+    StoreContractTest::SetUp();
+    Agency a;
+    a.id = "agy_1";
+    a.name = "PD";
+    a.state = "IL";
+    a.boundary = {{39.7, -89.7}, {39.7, -89.6}, {39.9, -89.6}, {39.9, -89.7}};
+    ASSERT_TRUE(store_->CreateAgency(a, Ev("agency.create")).ok());
+    Account officer = Resident("acc_off", "officer1");
+    officer.role = Role::kOfficer;
+    officer.agency_id = "agy_1";
+    ASSERT_TRUE(store_->CreateAccount(officer, Ev("account.create")).ok());
+    for (const char* id : {"acc_a", "acc_b"}) {
+      ASSERT_TRUE(
+          store_->CreateAccount(Resident(id, std::string("user") + id), Ev("account.create")).ok());
+    }
+  }
+
+  FootageRequest Req(const std::string& id, const std::string& case_number) {
+    FootageRequest r;
+    r.id = id;
+    r.agency_id = "agy_1";
+    r.officer_id = "acc_off";
+    r.case_number = case_number;
+    r.incident_type = "burglary";
+    r.description = "a description";
+    r.center = {39.8, -89.65};
+    r.radius_m = 200;
+    r.from_us = 100;
+    r.to_us = 200;
+    r.status = RequestStatus::kOpen;
+    r.decision_json = "{}";
+    r.created_at_us = 1000;
+    r.expires_at_us = 5000;
+    return r;
+  }
+
+  RequestNotification Note(const std::string& req, const std::string& owner) {
+    return {req, owner, {"cam_" + owner}, NotificationStatus::kPending, 1000, 0};
+  }
+};
+
+TEST_P(RequestContractTest, RequestsRoundTripWithNotificationsAndCounts) {
+  ASSERT_TRUE(store_
+                  ->CreateRequest(Req("req_1", "C1"),
+                                  {Note("req_1", "acc_a"), Note("req_1", "acc_b")},
+                                  {Ev("request.file"), Ev("request.notify")})
+                  .ok());
+  auto r = store_->GetRequest("req_1");
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->case_number, "C1");
+  EXPECT_EQ(r->status, RequestStatus::kOpen);
+  auto n = store_->GetNotification("req_1", "acc_a");
+  ASSERT_TRUE(n.ok());
+  EXPECT_EQ(n->camera_ids, std::vector<std::string>{"cam_acc_a"});
+  EXPECT_EQ(store_->ListNotifications("acc_b", 10)->size(), 1u);
+  EXPECT_EQ(store_->GetNotification("req_1", "acc_off").status().code(), Code::kNotFound);
+  EXPECT_EQ(*store_->CountRequestsForCase("agy_1", "C1"), 1);
+  EXPECT_EQ(*store_->CountRequestsForCase("agy_1", "C2"), 0);
+  // Both audit events landed with the change.
+  EXPECT_EQ(*store_->AuditEventCount(), 4 + 2);  // set-up, then these two
+}
+
+TEST_P(RequestContractTest, StatusChangesAreConditionalAndExpirePendingAnswers) {
+  FootageRequest r = Req("req_1", "C1");
+  r.status = RequestStatus::kPendingApproval;
+  ASSERT_TRUE(store_->CreateRequest(r, {}, {Ev("request.file")}).ok());
+  r.status = RequestStatus::kOpen;
+  ASSERT_TRUE(store_
+                  ->UpdateRequest(r, RequestStatus::kPendingApproval, {Note("req_1", "acc_a")},
+                                  {Ev("request.approve")})
+                  .ok());
+  // A second approval finds it open, not pending: refused, with nothing written.
+  const int64_t events = *store_->AuditEventCount();
+  EXPECT_EQ(store_
+                ->UpdateRequest(r, RequestStatus::kPendingApproval, {Note("req_1", "acc_b")},
+                                {Ev("request.approve")})
+                .code(),
+            Code::kFailedPrecondition);
+  EXPECT_EQ(*store_->AuditEventCount(), events);
+  EXPECT_EQ(store_->GetNotification("req_1", "acc_b").status().code(), Code::kNotFound);
+  EXPECT_EQ(store_->ListExpiredRequests(4999, 10)->size(), 0u);
+  EXPECT_EQ(store_->ListExpiredRequests(5000, 10)->size(), 1u);
+  r.status = RequestStatus::kExpired;
+  r.closed_at_us = 5000;
+  ASSERT_TRUE(store_->UpdateRequest(r, RequestStatus::kOpen, {}, {Ev("request.expire")}).ok());
+  EXPECT_EQ(store_->GetNotification("req_1", "acc_a")->status, NotificationStatus::kExpired);
+  EXPECT_EQ(store_->ListExpiredRequests(9999, 10)->size(), 0u);
+  EXPECT_EQ(store_->GetRequest("req_1")->status, RequestStatus::kExpired);
+  // Rejected requests do not count toward the per-case limit.
+  FootageRequest rejected = Req("req_2", "C1");
+  rejected.status = RequestStatus::kRejected;
+  ASSERT_TRUE(store_->CreateRequest(rejected, {}, {Ev("request.file")}).ok());
+  EXPECT_EQ(*store_->CountRequestsForCase("agy_1", "C1"), 1);
+}
+
+TEST_P(RequestContractTest, AnswersAreRecordedOnceWithTheirEvidenceOrNotAtAll) {
+  ASSERT_TRUE(store_
+                  ->CreateRequest(Req("req_1", "C1"),
+                                  {Note("req_1", "acc_a"), Note("req_1", "acc_b")},
+                                  {Ev("request.file")})
+                  .ok());
+  EvidenceItem e;
+  e.id = "evd_1";
+  e.agency_id = "agy_1";
+  e.request_id = "req_1";
+  e.case_number = "C1";
+  e.content_sha256 = "abc";
+  e.size_bytes = 3;
+  e.container = "mp4";
+  e.wrapped_key = "k";
+  e.blob_name = "ev/evd_1";
+  Share share{"shr_1", "req_1", "acc_a", "clp_1", "cam_acc_a", "evd_1", 1100};
+  CustodyEvent received{"evd_1", 1100, "received", "resident", "", ""};
+  RequestNotification a = Note("req_1", "acc_a");
+  a.status = NotificationStatus::kShared;
+  ASSERT_TRUE(store_->RecordAnswer(a, {e}, {share}, {received}, Ev("request.share")).ok());
+  auto counts = store_->GetRequestCounts("req_1");
+  EXPECT_EQ(counts->owners_shared, 1);
+  EXPECT_EQ(counts->clips_shared, 1);
+  EXPECT_EQ(store_->ListShares("acc_a", 10)->size(), 1u);
+  EXPECT_EQ(store_->ListEvidence("agy_1", "C1", "", 10)->size(), 1u);
+  EXPECT_EQ(store_->ListEvidence("agy_2", "", "", 10)->size(), 0u);
+  EXPECT_EQ(store_->ListCustodyEvents("evd_1")->size(), 1u);
+
+  // The same clip again: refused, and the second evidence item is not kept.
+  EvidenceItem e2 = e;
+  e2.id = "evd_2";
+  e2.blob_name = "ev/evd_2";
+  Share again = share;
+  again.id = "shr_2";
+  again.evidence_id = "evd_2";
+  EXPECT_EQ(store_->RecordAnswer(a, {e2}, {again}, {}, Ev("request.share")).code(),
+            Code::kAlreadyExists);
+  EXPECT_EQ(store_->GetEvidence("evd_2").status().code(), Code::kNotFound);
+
+  // A decline after a share, or a second decline, is refused.
+  RequestNotification decline = Note("req_1", "acc_a");
+  decline.status = NotificationStatus::kDeclined;
+  EXPECT_EQ(store_->RecordAnswer(decline, {}, {}, {}, Ev("request.decline")).code(),
+            Code::kFailedPrecondition);
+  decline.owner_id = "acc_b";
+  EXPECT_TRUE(store_->RecordAnswer(decline, {}, {}, {}, Ev("request.decline")).ok());
+  EXPECT_EQ(store_->RecordAnswer(decline, {}, {}, {}, Ev("request.decline")).code(),
+            Code::kFailedPrecondition);
+  // Nobody answers a closed request.
+  FootageRequest closed = Req("req_1", "C1");
+  closed.status = RequestStatus::kClosed;
+  ASSERT_TRUE(store_->UpdateRequest(closed, RequestStatus::kOpen, {}, {Ev("request.close")}).ok());
+  EXPECT_EQ(store_->RecordAnswer(a, {}, {}, {}, Ev("request.share")).code(),
+            Code::kFailedPrecondition);
+}
+
+INSTANTIATE_TEST_SUITE_P(Sqlite, RequestContractTest, ::testing::Values(StoreFactory(MakeSqlite)),
+                         [](const auto&) { return std::string("sqlite"); });
+
 INSTANTIATE_TEST_SUITE_P(Sqlite, StoreContractTest, ::testing::Values(StoreFactory(MakeSqlite)),
                          [](const auto&) { return std::string("sqlite"); });
 
