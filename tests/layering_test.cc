@@ -38,6 +38,7 @@ const std::map<std::string, std::set<std::string>> kAllowed = {
     {"common", {"common"}},
     {"geo", {"common", "geo"}},
     {"policy", {"common", "geo", "policy"}},
+    {"plates", {"common", "geo", "audit", "store", "auth", "events", "policy", "plates"}},
     {"audit", {"common", "audit"}},
     {"events", {"events"}},
     {"media", {"common", "media"}},
