@@ -144,8 +144,10 @@ Status App::Start() {
   CANVASS_RETURN_IF_ERROR(http_->Start());
   maintenance_ = std::thread([this] {
     RunEvery(std::chrono::minutes(1), "expiring uploads and requests", [this] {
-      CANVASS_RETURN_IF_ERROR(clips_->ExpireUploads().status());
-      return requests_->ExpireDue().status();
+      // Both run each time: one failing must not hold the other back.
+      Status uploads = clips_->ExpireUploads().status();
+      Status requests = requests_->ExpireDue().status();
+      return uploads.ok() ? requests : uploads;
     });
   });
   integrator_ = std::thread([this] {

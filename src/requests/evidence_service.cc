@@ -19,15 +19,16 @@ std::string SafeName(std::string_view s) {
   return out.substr(0, 60);
 }
 
-std::string Extension(const std::string& container) {
-  if (container == "mp4" || container == "mov") return ".mp4";
+}  // namespace
+
+std::string FileExtension(const std::string& container) {
+  if (container == "mp4") return ".mp4";
+  if (container == "mov") return ".mov";
   if (container == "matroska") return ".mkv";
   if (container == "mpegts") return ".ts";
   if (container == "avi") return ".avi";
   return ".bin";
 }
-
-}  // namespace
 
 EvidenceService::EvidenceService(Store* store, const Clock* clock, EvidenceLocker* locker,
                                  evidence::SigningKey key, std::string deployment_name)
@@ -83,29 +84,33 @@ StatusOr<CasePackage> EvidenceService::ExportCase(const Principal& member,
   if (case_number.empty() || case_number.size() > 64) {
     return InvalidArgumentError("case_number must be 1 to 64 characters");
   }
+  constexpr int kMaxItems = 10'000;
   CANVASS_ASSIGN_OR_RETURN(auto items,
-                           store_->ListEvidence(member.AgencyId(), case_number, "", 10'000));
+                           store_->ListEvidence(member.AgencyId(), case_number, "", kMaxItems + 1));
   if (items.empty()) return NotFoundError("no evidence for case " + case_number);
+  if (items.size() > kMaxItems) {
+    return FailedPreconditionError("case " + case_number + " has more than " +
+                                   std::to_string(kMaxItems) +
+                                   " evidence items; export it by request instead");
+  }
   const int64_t now = clock_->NowMicros();
   CasePackage pkg;
   pkg.name = "case-" + SafeName(case_number) + "-" + FormatRfc3339(now).substr(0, 10);
   pkg.items = static_cast<int>(items.size());
 
-  // Custody events are recorded first, so that the manifest lists the export itself.
-  std::vector<CustodyEvent> exported;
-  for (const auto& i : items) exported.push_back(Custody(member, i.id, "exported"));
-  AuditEvent ev = MakeAuditEvent(member, *clock_, "evidence.export", "case", case_number);
-  ev.count = pkg.items;
-  ev.case_number = case_number;
-  CANVASS_RETURN_IF_ERROR(store_->AddCustodyEvents(exported, ev));
+  // The export's own custody events go in the manifest; they are recorded once the package is
+  // built, so a failed export records nothing.
+  std::map<std::string, CustodyEvent> exported;
+  for (const auto& i : items) exported[i.id] = Custody(member, i.id, "exported");
 
   std::vector<evidence::PackageFile> files;
   json::array manifest_items;
   std::map<std::string, FootageRequest> requests;
   for (const auto& item : items) {
     CANVASS_ASSIGN_OR_RETURN(std::string bytes, locker_->ReadAll(item));
-    const std::string file = "clips/" + item.id + Extension(item.container);
+    const std::string file = "clips/" + item.id + FileExtension(item.container);
     CANVASS_ASSIGN_OR_RETURN(auto custody, store_->ListCustodyEvents(item.id));
+    custody.push_back(exported[item.id]);
     json::array cs;
     for (const auto& c : custody) {
       cs.push_back(

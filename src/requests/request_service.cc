@@ -4,6 +4,7 @@
 #include <cmath>
 #include <map>
 
+#include "common/time_format.h"
 #include "geo/geo.h"
 
 namespace canvass::requests {
@@ -157,6 +158,7 @@ StatusOr<FiledRequest> RequestService::File(const Principal& officer, const Requ
 
   std::vector<RequestNotification> notifications;
   if (allowed) {
+    r.opened_at_us = now;
     CANVASS_ASSIGN_OR_RETURN(notifications, Notifications(r, &r.cameras_notified));
     audit.push_back(NotifyEvent(officer, r, notifications, r.cameras_notified));
   }
@@ -212,7 +214,7 @@ void RequestService::PublishToOwners(const FootageRequest& r,
                    {"agency", agency},
                    {"incident_type", r.incident_type},
                    {"cameras", n.camera_ids.size()},
-                   {"expires_at_us", r.expires_at_us}};
+                   {"expires_at", FormatRfc3339(r.expires_at_us)}};
     hub_->Publish(n.owner_id, {"request", json::serialize(o)});
   }
 }
@@ -286,6 +288,10 @@ StatusOr<AgencyView> RequestService::Decide(const Principal& supervisor, const s
   audit.push_back(ev);
   std::vector<RequestNotification> notifications;
   if (approve) {
+    // Owners get the whole answering time from the moment they are asked.
+    r.opened_at_us = now;
+    r.expires_at_us =
+        now + config_.For(supervisor.agency ? supervisor.agency->state : "").expiry_h * kHourUs;
     CANVASS_ASSIGN_OR_RETURN(notifications, Notifications(r, &r.cameras_notified));
     audit.push_back(NotifyEvent(supervisor, r, notifications, r.cameras_notified));
   } else {

@@ -50,7 +50,7 @@ StatusOr<ShareService::Target> ShareService::OpenTarget(const Principal& owner,
   if (!owner.HasRole(Role::kResident)) return PermissionDeniedError("only residents share clips");
   CANVASS_ASSIGN_OR_RETURN(RequestNotification n, store_->GetNotification(request_id, owner.id()));
   CANVASS_ASSIGN_OR_RETURN(FootageRequest r, store_->GetRequest(request_id));
-  if (r.status != RequestStatus::kOpen) {
+  if (r.status != RequestStatus::kOpen || clock_->NowMicros() >= r.expires_at_us) {
     return FailedPreconditionError("request " + request_id + " is " +
                                    std::string(RequestStatusName(r.status)) +
                                    ": it no longer takes footage");

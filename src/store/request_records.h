@@ -33,6 +33,8 @@ struct FootageRequest {
   int64_t decided_at_us = 0;
   std::string decision_note;  // the supervisor's reason
   int64_t cameras_notified = 0;
+  int64_t opened_at_us = 0;   // when owners were asked (0: never: refused, rejected, or closed
+                              // while awaiting approval); the public feed shows only these
   int64_t created_at_us = 0;
   int64_t expires_at_us = 0;
   int64_t closed_at_us = 0;

@@ -21,6 +21,7 @@
 
 #include "audit/event.h"
 #include "common/status.h"
+#include "store/plate_records.h"
 #include "store/records.h"
 #include "store/request_records.h"
 
@@ -117,7 +118,7 @@ class Store {
   // An agency's requests, newest first.
   virtual StatusOr<std::vector<FootageRequest>> ListRequests(const std::string& agency_id,
                                                              int limit) = 0;
-  // Requests on the public feed (open, closed, expired), newest first, created before
+  // Requests on the public feed (those that reached owners), newest first, created before
   // `before_us` (0: no bound).
   virtual StatusOr<std::vector<FootageRequest>> ListPublicRequests(int64_t before_us,
                                                                    int limit) = 0;
@@ -125,7 +126,7 @@ class Store {
   virtual StatusOr<int> CountRequestsForCase(const std::string& agency_id,
                                              const std::string& case_number) = 0;
   // Moves a request from status `from` to `updated.status` (writing the decision, cameras
-  // notified and closing fields of `updated`) and adds `notifications`. Leaving the open state
+  // notified, opening, expiry and closing fields of `updated`) and adds `notifications`. Leaving the open state
   // expires the notifications still pending. FailedPrecondition if the request's status is no
   // longer `from` (another supervisor or the expiry got there first).
   virtual Status UpdateRequest(const FootageRequest& updated, RequestStatus from,
@@ -166,6 +167,62 @@ class Store {
                                   const AuditEvent& audit) = 0;
   virtual StatusOr<std::vector<CustodyEvent>> ListCustodyEvents(
       const std::string& evidence_id) = 0;
+
+  // --- licence-plate reads (store/plate_records.h, docs/design/plates.md) ---
+  virtual Status CreatePlateReader(const PlateReader& reader, const AuditEvent& audit) = 0;
+  virtual StatusOr<PlateReader> GetPlateReader(const std::string& id) = 0;
+  // An agency's readers ("" : every reader), ordered by id.
+  virtual StatusOr<std::vector<PlateReader>> ListPlateReaders(const std::string& agency_id) = 0;
+  virtual StatusOr<PlateReader> FindPlateReaderByToken(const std::string& token_hash) = 0;
+  // Stores a batch of reads of one reader, and the hot-list hits found for them, with one audit
+  // event. A read whose (reader, read_uid) is stored already is skipped with its hits (the batch
+  // is idempotent). Returns each read's seq, new or existing, in batch order, and sets
+  // `*inserted` to the number of new reads.
+  virtual StatusOr<std::vector<int64_t>> AppendPlateReads(const std::vector<PlateRead>& reads,
+                                                          const std::vector<PlateHit>& hits,
+                                                          const AuditEvent& audit,
+                                                          int64_t* inserted) = 0;
+  // Reads by seq, in the order asked; missing ones (purged) are left out.
+  virtual StatusOr<std::vector<PlateRead>> GetPlateReads(const std::vector<int64_t>& seqs) = 0;
+  virtual Status ForEachPlateRead(const std::function<Status(const PlateRead&)>& fn) = 0;
+  // Deletes up to `limit` reads of the agency's readers taken before `cutoff_us` and not held
+  // for a case, with their hits, and records `audit` (count set by the store to the number
+  // deleted). Returns the deleted reads (their crops are the caller's to remove).
+  virtual StatusOr<std::vector<PlateRead>> PurgePlateReads(const std::string& agency_id,
+                                                           int64_t cutoff_us, int limit,
+                                                           AuditEvent audit) = 0;
+  // Reads of the agency's readers in [from_us, to_us).
+  virtual StatusOr<int64_t> CountPlateReads(const std::string& agency_id, int64_t from_us,
+                                            int64_t to_us) = 0;
+
+  virtual Status CreateHotList(const HotList& list, const AuditEvent& audit) = 0;
+  virtual StatusOr<HotList> GetHotList(const std::string& id) = 0;
+  virtual StatusOr<std::vector<HotList>> ListHotLists(const std::string& agency_id) = 0;
+  // Replaces every entry of the list, bumping its version, in one transaction.
+  virtual Status ReplaceHotListEntries(const std::string& list_id,
+                                       const std::vector<HotListEntry>& entries,
+                                       const std::string& source, int64_t at_us,
+                                       const AuditEvent& audit) = 0;
+  virtual Status AddHotListEntry(const HotListEntry& entry, const AuditEvent& audit) = 0;
+  virtual Status RemoveHotListEntry(const std::string& list_id, const std::string& entry_id,
+                                    const AuditEvent& audit) = 0;
+  virtual StatusOr<std::vector<HotListEntry>> ListHotListEntries(const std::string& list_id) = 0;
+
+  virtual StatusOr<PlateHit> GetPlateHit(const std::string& id) = 0;
+  // An agency's hits, newest first.
+  virtual StatusOr<std::vector<PlateHit>> ListPlateHits(const std::string& agency_id,
+                                                        int limit) = 0;
+  // Confirms or marks a misread a hit still "new" (FailedPrecondition otherwise); a misread
+  // counts against the reader's misread rate.
+  virtual Status DecidePlateHit(const std::string& id, const std::string& status,
+                                const std::string& by, int64_t at_us,
+                                const AuditEvent& audit) = 0;
+
+  virtual Status CreateSharingAgreement(const SharingAgreement& a, const AuditEvent& audit) = 0;
+  virtual Status RevokeSharingAgreement(const std::string& id, int64_t at_us,
+                                        const AuditEvent& audit) = 0;
+  // Every agreement not revoked.
+  virtual StatusOr<std::vector<SharingAgreement>> ListSharingAgreements() = 0;
 
   // --- audit log (docs/design/audit.md) ---
   // Records a read of protected data (no state change besides the event itself).

@@ -307,7 +307,7 @@ TEST(RequestsFlow, RefusalsExplainEveryFailedRuleAndAreLogged) {
                          Bearer(officer.token));
   ASSERT_EQ(refused->status, 422) << refused->body;
   json::value r = Json(refused->body);
-  EXPECT_EQ(r.at("error").at("code").as_string(), "policy_refused");
+  EXPECT_EQ(r.at("error").at("code").as_string(), "POLICY_REFUSED");
   std::string msg(r.at("error").at("message").as_string());
   for (const char* rule : {"purpose_not_prohibited", "radius_max", "area_max", "window_max"}) {
     EXPECT_NE(msg.find(rule), std::string::npos) << msg;

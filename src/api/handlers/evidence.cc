@@ -18,11 +18,17 @@ StatusOr<Response> Content(Context& c) {
   auto reader = std::shared_ptr<media::ClipReader>(std::move(content.reader));
   auto mu = std::make_shared<std::mutex>();
   Response r;
-  r.content_type = content.item.container == "mp4" ? "video/mp4" : "application/octet-stream";
+  const std::string& container = content.item.container;
+  r.content_type = container == "mp4"        ? "video/mp4"
+                   : container == "mov"      ? "video/quicktime"
+                   : container == "matroska" ? "video/x-matroska"
+                   : container == "mpegts"   ? "video/mp2t"
+                                             : "application/octet-stream";
   r.AddHeader("ETag", "\"" + content.item.content_sha256 + "\"");
   r.AddHeader("X-Content-SHA256", content.item.content_sha256);
   r.AddHeader("Content-Disposition", std::string(download ? "attachment" : "inline") +
-                                         "; filename=\"" + content.item.id + "\"");
+                                         "; filename=\"" + content.item.id +
+                                         requests::FileExtension(container) + "\"");
   r.stream = [reader, mu](int64_t off, size_t n) {
     std::lock_guard lock(*mu);
     return reader->ReadAt(off, n);

@@ -20,7 +20,7 @@ StatusOr<Response> File(Context& c) {
                            c.services.requests->File(c.principal, in));
   if (!filed.request) {
     // Refused by policy: the answer explains every rule, as the audit log does.
-    json::object err{{"code", "policy_refused"},
+    json::object err{{"code", "POLICY_REFUSED"},
                      {"message", "the request was refused: " + filed.decision.FailureSummary()}};
     return JsonResponse(
         422,

@@ -12,7 +12,7 @@ namespace {
 constexpr char kRequestCols[] =
     "id, agency_id, officer_id, case_number, incident_type, description, lat_deg, lng_deg, "
     "radius_m, from_us, to_us, status, decision_json, decided_by, decided_at_us, decision_note, "
-    "cameras_notified, created_at_us, expires_at_us, closed_at_us";
+    "cameras_notified, opened_at_us, created_at_us, expires_at_us, closed_at_us";
 
 StatusOr<FootageRequest> ReadRequest(const Statement& st) {
   FootageRequest r;
@@ -32,9 +32,10 @@ StatusOr<FootageRequest> ReadRequest(const Statement& st) {
   r.decided_at_us = st.Int(14);
   r.decision_note = st.Text(15);
   r.cameras_notified = st.Int(16);
-  r.created_at_us = st.Int(17);
-  r.expires_at_us = st.Int(18);
-  r.closed_at_us = st.Int(19);
+  r.opened_at_us = st.Int(17);
+  r.created_at_us = st.Int(18);
+  r.expires_at_us = st.Int(19);
+  r.closed_at_us = st.Int(20);
   return r;
 }
 
@@ -133,13 +134,14 @@ Status SqliteStore::CreateRequest(const FootageRequest& r,
   return WriteTx(nullptr, [&](Connection& c) -> Status {
     CANVASS_ASSIGN_OR_RETURN(
         Statement st, c.Prepare(std::string("INSERT INTO footage_requests (") + kRequestCols +
-                                ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"));
+                                ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"));
     st.Bind(1, r.id).Bind(2, r.agency_id).Bind(3, r.officer_id).Bind(4, r.case_number);
     st.Bind(5, r.incident_type).Bind(6, r.description).Bind(7, r.center.lat_deg);
     st.Bind(8, r.center.lng_deg).Bind(9, r.radius_m).Bind(10, r.from_us).Bind(11, r.to_us);
     st.Bind(12, RequestStatusName(r.status)).Bind(13, r.decision_json).Bind(14, r.decided_by);
     st.Bind(15, r.decided_at_us).Bind(16, r.decision_note).Bind(17, r.cameras_notified);
-    st.Bind(18, r.created_at_us).Bind(19, r.expires_at_us).Bind(20, r.closed_at_us);
+    st.Bind(18, r.opened_at_us).Bind(19, r.created_at_us).Bind(20, r.expires_at_us);
+    st.Bind(21, r.closed_at_us);
     CANVASS_RETURN_IF_ERROR(st.Run());
     CANVASS_RETURN_IF_ERROR(InsertNotifications(c, notifications));
     for (const auto& e : audit) CANVASS_RETURN_IF_ERROR(AppendAudit(c, e));
@@ -170,7 +172,7 @@ StatusOr<std::vector<FootageRequest>> SqliteStore::ListPublicRequests(int64_t be
   CANVASS_ASSIGN_OR_RETURN(
       Statement st,
       c.Prepare(std::string("SELECT ") + kRequestCols +
-                " FROM footage_requests WHERE status IN ('open', 'closed', 'expired') "
+                " FROM footage_requests WHERE opened_at_us > 0 "
                 "AND (?1 = 0 OR created_at_us < ?1) ORDER BY created_at_us DESC, id LIMIT ?2"));
   st.Bind(1, before_us).Bind(2, limit);
   return ReadAll<FootageRequest>(st, ReadRequest);
@@ -195,10 +197,12 @@ Status SqliteStore::UpdateRequest(const FootageRequest& r, RequestStatus from,
     CANVASS_ASSIGN_OR_RETURN(
         Statement st,
         c.Prepare("UPDATE footage_requests SET status=?, decided_by=?, decided_at_us=?, "
-                  "decision_note=?, cameras_notified=?, closed_at_us=? WHERE id=? AND status=?"));
+                  "decision_note=?, cameras_notified=?, opened_at_us=?, expires_at_us=?, "
+                  "closed_at_us=? WHERE id=? AND status=?"));
     st.Bind(1, RequestStatusName(r.status)).Bind(2, r.decided_by).Bind(3, r.decided_at_us);
-    st.Bind(4, r.decision_note).Bind(5, r.cameras_notified).Bind(6, r.closed_at_us);
-    st.Bind(7, r.id).Bind(8, RequestStatusName(from));
+    st.Bind(4, r.decision_note).Bind(5, r.cameras_notified).Bind(6, r.opened_at_us);
+    st.Bind(7, r.expires_at_us).Bind(8, r.closed_at_us);
+    st.Bind(9, r.id).Bind(10, RequestStatusName(from));
     CANVASS_RETURN_IF_ERROR(st.Run());
     if (st.Changes() == 0) {
       CANVASS_ASSIGN_OR_RETURN(Statement q,

@@ -110,6 +110,29 @@ class SqliteStore final : public Store {
   Status AddCustodyEvents(const std::vector<CustodyEvent>& events, const AuditEvent& audit) override;
   StatusOr<std::vector<CustodyEvent>> ListCustodyEvents( const std::string& evidence_id) override;
 
+  Status CreatePlateReader(const PlateReader& reader, const AuditEvent& audit) override;
+  StatusOr<PlateReader> GetPlateReader(const std::string& id) override;
+  StatusOr<std::vector<PlateReader>> ListPlateReaders(const std::string& agency_id) override;
+  StatusOr<PlateReader> FindPlateReaderByToken(const std::string& token_hash) override;
+  StatusOr<std::vector<int64_t>> AppendPlateReads(const std::vector<PlateRead>& reads, const std::vector<PlateHit>& hits, const AuditEvent& audit, int64_t* inserted) override;
+  StatusOr<std::vector<PlateRead>> GetPlateReads(const std::vector<int64_t>& seqs) override;
+  Status ForEachPlateRead(const std::function<Status(const PlateRead&)>& fn) override;
+  StatusOr<std::vector<PlateRead>> PurgePlateReads(const std::string& agency_id, int64_t cutoff_us, int limit, AuditEvent audit) override;
+  StatusOr<int64_t> CountPlateReads(const std::string& agency_id, int64_t from_us, int64_t to_us) override;
+  Status CreateHotList(const HotList& list, const AuditEvent& audit) override;
+  StatusOr<HotList> GetHotList(const std::string& id) override;
+  StatusOr<std::vector<HotList>> ListHotLists(const std::string& agency_id) override;
+  Status ReplaceHotListEntries(const std::string& list_id, const std::vector<HotListEntry>& entries, const std::string& source, int64_t at_us, const AuditEvent& audit) override;
+  Status AddHotListEntry(const HotListEntry& entry, const AuditEvent& audit) override;
+  Status RemoveHotListEntry(const std::string& list_id, const std::string& entry_id, const AuditEvent& audit) override;
+  StatusOr<std::vector<HotListEntry>> ListHotListEntries(const std::string& list_id) override;
+  StatusOr<PlateHit> GetPlateHit(const std::string& id) override;
+  StatusOr<std::vector<PlateHit>> ListPlateHits(const std::string& agency_id, int limit) override;
+  Status DecidePlateHit(const std::string& id, const std::string& status, const std::string& by, int64_t at_us, const AuditEvent& audit) override;
+  Status CreateSharingAgreement(const SharingAgreement& a, const AuditEvent& audit) override;
+  Status RevokeSharingAgreement(const std::string& id, int64_t at_us, const AuditEvent& audit) override;
+  StatusOr<std::vector<SharingAgreement>> ListSharingAgreements() override;
+
   Status RecordAccess(const AuditEvent& audit) override;
   StatusOr<int64_t> AuditEventCount() override;
   StatusOr<std::vector<AuditRow>> ReadAuditRows(int64_t first, int limit) override;

@@ -22,6 +22,7 @@ CREATE TABLE footage_requests (
   decided_at_us     INTEGER NOT NULL DEFAULT 0,
   decision_note     TEXT NOT NULL DEFAULT '',         -- the supervisor's reason
   cameras_notified  INTEGER NOT NULL DEFAULT 0,
+  opened_at_us      INTEGER NOT NULL DEFAULT 0,       -- when owners were asked; 0: never
   created_at_us     INTEGER NOT NULL,
   expires_at_us     INTEGER NOT NULL,
   closed_at_us      INTEGER NOT NULL DEFAULT 0
