@@ -14,8 +14,9 @@ Status ValidateUsername(std::string_view u) {
     }
   }
   if (!ok) {
-    return InvalidArgumentError("username must be 3 to 64 of a-z, 0-9, '.', '_', '-' and start "
-                                "with a letter or digit");
+    return InvalidArgumentError(
+        "username must be 3 to 64 of a-z, 0-9, '.', '_', '-' and start "
+        "with a letter or digit");
   }
   return OkStatus();
 }
@@ -52,11 +53,10 @@ StatusOr<Account> AccountService::CreateAccount(const Principal& actor, const Ne
     return InvalidArgumentError("display_name must be at most 200 bytes");
   }
   if (IsAgencyRole(in.role) != !in.agency_id.empty()) {
-    return InvalidArgumentError(IsAgencyRole(in.role)
-                                    ? "role " + std::string(RoleName(in.role)) +
-                                          " needs an agency_id"
-                                    : "only officer, supervisor and agency_admin belong to an "
-                                      "agency; remove agency_id");
+    return InvalidArgumentError(
+        IsAgencyRole(in.role) ? "role " + std::string(RoleName(in.role)) + " needs an agency_id"
+                              : "only officer, supervisor and agency_admin belong to an "
+                                "agency; remove agency_id");
   }
   if (!in.agency_id.empty()) {
     auto agency = store_->GetAgency(in.agency_id);
@@ -81,12 +81,12 @@ StatusOr<LoginResult> AccountService::Login(const std::string& username,
                                             const std::string& client_address) {
   const std::string user_key = "user:" + username;
   const std::string addr_key = "addr:" + client_address;
-  int64_t wait = std::max(throttle_.RetryAfterSeconds(user_key),
-                          throttle_.RetryAfterSeconds(addr_key));
+  int64_t wait =
+      std::max(throttle_.RetryAfterSeconds(user_key), throttle_.RetryAfterSeconds(addr_key));
   // Failed logins are security events: public as a count, the username and address private.
   auto record_failure = [&](const char* reason) {
-    AuditEvent ev = MakeAuditEvent(Principal::Anonymous(), *clock_, "account.login_failed",
-                                   "account", "");
+    AuditEvent ev =
+        MakeAuditEvent(Principal::Anonymous(), *clock_, "account.login_failed", "account", "");
     ev.actor_role = "anonymous";
     ev.reason_code = reason;
     std::string details = "{\"username\":";
@@ -171,8 +171,7 @@ StatusOr<std::vector<Account>> AccountService::ListAccounts(const Principal& act
   return PermissionDeniedError("only admins and agency admins list accounts");
 }
 
-Status AccountService::SetDisabled(const Principal& actor, const std::string& id,
-                                   bool disabled) {
+Status AccountService::SetDisabled(const Principal& actor, const std::string& id, bool disabled) {
   CANVASS_ASSIGN_OR_RETURN(Account target, GetAccount(actor, id));
   if (!actor.HasRole(Role::kAdmin) &&
       !(actor.HasRole(Role::kAgencyAdmin) && IsAgencyRole(target.role))) {
@@ -194,7 +193,8 @@ Status AccountService::SetE2eePublicKey(const Principal& actor, const std::strin
                                 std::to_string(raw_key.size()));
   }
   return store_->SetE2eePublicKey(
-      actor.id(), raw_key, MakeAuditEvent(actor, *clock_, "account.e2ee_key", "account", actor.id()));
+      actor.id(), raw_key,
+      MakeAuditEvent(actor, *clock_, "account.e2ee_key", "account", actor.id()));
 }
 
 StatusOr<Principal> AccountService::PrincipalForAccount(Account account, Principal::Via via) {
@@ -228,9 +228,24 @@ StatusOr<Principal> AccountService::Authenticate(const std::string& cookie_token
       p.camera = std::move(cam).value();
       return p;
     }
+    if (bearer.starts_with("cvl_")) {
+      auto reader = store_->FindPlateReaderByToken(hash);
+      if (!reader.ok()) {
+        if (reader.status().code() == Code::kNotFound) {
+          return UnauthenticatedError("unknown plate reader token");
+        }
+        return reader.status();
+      }
+      Principal p;
+      p.kind = Principal::Kind::kReader;
+      p.via = Principal::Via::kBearer;
+      p.reader = std::move(reader).value();
+      return p;
+    }
     auto token = store_->FindApiToken(hash);
     if (!token.ok()) {
-      if (token.status().code() == Code::kNotFound) return UnauthenticatedError("unknown API token");
+      if (token.status().code() == Code::kNotFound)
+        return UnauthenticatedError("unknown API token");
       return token.status();
     }
     CANVASS_ASSIGN_OR_RETURN(Account a, store_->GetAccount(token->account_id));
@@ -249,7 +264,8 @@ StatusOr<Principal> AccountService::Authenticate(const std::string& cookie_token
       return UnauthenticatedError("session expired; log in again");
     }
     CANVASS_ASSIGN_OR_RETURN(Account a, store_->GetAccount(s->account_id));
-    CANVASS_ASSIGN_OR_RETURN(Principal p, PrincipalForAccount(std::move(a), Principal::Via::kCookie));
+    CANVASS_ASSIGN_OR_RETURN(Principal p,
+                             PrincipalForAccount(std::move(a), Principal::Via::kCookie));
     p.session_token_hash = hash;
     p.csrf_token = s->csrf_token;
     return p;

@@ -41,6 +41,7 @@ std::string RolesList(const Access& a) {
   std::string out;
   for (Role r : a.roles) out += (out.empty() ? "" : ", ") + std::string(RoleName(r));
   if (a.device) out += std::string(out.empty() ? "" : ", ") + "camera devices";
+  if (a.reader) out += std::string(out.empty() ? "" : ", ") + "plate readers";
   return out;
 }
 
@@ -290,7 +291,7 @@ Response App::Dispatch(Request& request) {
 
   // Deny by default.
   const Access& a = route.access;
-  bool allowed = a.anonymous || (p.is_device() && a.device);
+  bool allowed = a.anonymous || (p.is_device() && a.device) || (p.is_reader() && a.reader);
   if (p.is_account()) {
     for (Role r : a.roles) allowed = allowed || p.account->role == r;
   }

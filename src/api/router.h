@@ -25,12 +25,15 @@ struct Access {
   bool device = false;           // camera agents (device token)
   std::vector<Role> roles;       // accounts with one of these roles
   bool verified_agency = false;  // agency roles additionally need a verified agency
+  bool reader = false;           // licence-plate readers (reader token)
 
-  static Access Public() { return {true, false, {}, false}; }
-  static Access Device() { return {false, true, {}, false}; }
-  static Access Roles(std::initializer_list<Role> r) { return {false, false, r, false}; }
+  static Access Public() { return {true, false, {}, false, false}; }
+  static Access Device() { return {false, true, {}, false, false}; }
+  static Access Reader() { return {false, false, {}, false, true}; }
+  static Access Roles(std::initializer_list<Role> r) { return {false, false, r, false, false}; }
   static Access AnyAccount() {
-    return {false, false, std::vector<Role>(std::begin(kAllRoles), std::end(kAllRoles)), false};
+    return {false, false, std::vector<Role>(std::begin(kAllRoles), std::end(kAllRoles)), false,
+            false};
   }
   Access& VerifiedAgency() {
     verified_agency = true;

@@ -6,16 +6,19 @@ const std::string& Principal::id() const {
   static const std::string kEmpty;
   if (is_account()) return account->id;
   if (is_device()) return camera->id;
+  if (is_reader()) return reader->id;
   return kEmpty;
 }
 
 std::string Principal::RoleName() const {
   if (is_account()) return std::string(canvass::RoleName(account->role));
   if (is_device()) return "device";
+  if (is_reader()) return "reader";
   return "anonymous";
 }
 
 std::string Principal::AgencyId() const {
+  if (is_reader()) return reader->agency_id;
   return is_account() ? account->agency_id : std::string();
 }
 

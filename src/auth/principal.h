@@ -7,23 +7,26 @@
 
 #include "audit/event.h"
 #include "common/clock.h"
+#include "store/plate_records.h"
 #include "store/records.h"
 
 namespace canvass {
 
 struct Principal {
-  enum class Kind { kAnonymous, kAccount, kDevice };
+  enum class Kind { kAnonymous, kAccount, kDevice, kReader };
   enum class Via { kNone, kCookie, kBearer };
   Kind kind = Kind::kAnonymous;
   Via via = Via::kNone;
-  std::optional<Account> account;   // kAccount
-  std::optional<Agency> agency;     // kAccount with an agency role
-  std::optional<Camera> camera;     // kDevice
-  std::string session_token_hash;   // Via::kCookie
-  std::string csrf_token;           // Via::kCookie
+  std::optional<Account> account;     // kAccount
+  std::optional<Agency> agency;       // kAccount with an agency role
+  std::optional<Camera> camera;       // kDevice
+  std::optional<PlateReader> reader;  // kReader: an agency's licence-plate reader
+  std::string session_token_hash;     // Via::kCookie
+  std::string csrf_token;             // Via::kCookie
 
   bool is_account() const { return kind == Kind::kAccount; }
   bool is_device() const { return kind == Kind::kDevice; }
+  bool is_reader() const { return kind == Kind::kReader; }
   bool HasRole(Role r) const { return is_account() && account->role == r; }
   const std::string& id() const;
   std::string RoleName() const;  // "anonymous", "device", or the account's role

@@ -156,8 +156,8 @@ StatusOr<Config> ParseConfig(std::string_view text, std::string_view source_name
     return InvalidArgumentError(std::string(source_name) + ":" + std::to_string(where.line) + ":" +
                                 std::to_string(where.column) + ": " + std::string(e.description()));
   }
-  static const std::set<std::string> kSections = {"server", "deployment", "auth", "clips",
-                                                  "audit",  "requests",   "log"};
+  static const std::set<std::string> kSections = {"server", "deployment", "auth",   "clips",
+                                                  "audit",  "requests",   "plates", "log"};
   for (const auto& [k, v] : root) {
     if (!kSections.count(std::string(k.str())) || !v.is_table()) {
       return InvalidArgumentError("unknown config section [" + std::string(k.str()) +
@@ -223,6 +223,35 @@ StatusOr<Config> ParseConfig(std::string_view text, std::string_view source_name
         CANVASS_RETURN_IF_ERROR(
             ReadRequestRules(v.as_table(), section, {"prohibited_purposes"}, &rules));
         c.requests.states[state] = std::move(rules);
+      }
+    }
+  }
+  {
+    const toml::table* t = root["plates"].as_table();
+    TableReader r(t, "plates");
+    r.Skip("states");
+    r.Read("retention_days", &c.plates.rules.retention_days);
+    r.Read("out_of_state_sharing", &c.plates.rules.out_of_state_sharing);
+    r.Read("federal_sharing", &c.plates.rules.federal_sharing);
+    r.Read("require_case_number", &c.plates.require_case_number);
+    r.Read("min_reason_chars", &c.plates.min_reason_chars);
+    r.Read("max_results", &c.plates.max_results);
+    CANVASS_RETURN_IF_ERROR(r.Finish());
+    if (const toml::table* states = t ? (*t)["states"].as_table() : nullptr) {
+      for (const auto& [k, v] : *states) {
+        const std::string state(k.str());
+        const std::string section = "plates.states." + state;
+        if (!v.is_table())
+          return InvalidArgumentError("config option " + section + " must be a table");
+        // A state named in the file starts from [plates] (or its built-in override) and
+        // changes only the keys it sets.
+        PlateStateRules rules = c.plates.For(state);
+        TableReader sr(v.as_table(), section);
+        sr.Read("retention_days", &rules.retention_days);
+        sr.Read("out_of_state_sharing", &rules.out_of_state_sharing);
+        sr.Read("federal_sharing", &rules.federal_sharing);
+        CANVASS_RETURN_IF_ERROR(sr.Finish());
+        c.plates.states[state] = rules;
       }
     }
   }
@@ -327,6 +356,13 @@ Status Config::Validate() const {
     }
     CANVASS_RETURN_IF_ERROR(ValidateRequestRules(rules, "requests.states." + state));
   }
+  CANVASS_RETURN_IF_ERROR(Range("plates.retention_days", plates.rules.retention_days, 1, 3650));
+  for (const auto& [state, rules] : plates.states) {
+    CANVASS_RETURN_IF_ERROR(
+        Range("plates.states." + state + ".retention_days", rules.retention_days, 1, 3650));
+  }
+  CANVASS_RETURN_IF_ERROR(Range("plates.min_reason_chars", plates.min_reason_chars, 1, 1000));
+  CANVASS_RETURN_IF_ERROR(Range("plates.max_results", plates.max_results, 1, 1'000'000));
   static const std::set<std::string> kLevels = {"trace", "debug",    "info", "warn",
                                                 "error", "critical", "off"};
   if (!kLevels.count(log.level)) {
@@ -340,6 +376,11 @@ Status Config::Validate() const {
                                 log.format + "'");
   }
   return OkStatus();
+}
+
+const PlateStateRules& PlatesConfig::For(const std::string& state) const {
+  auto it = states.find(state);
+  return it == states.end() ? rules : it->second;
 }
 
 const RequestRules& RequestsConfig::For(const std::string& state) const {

@@ -95,6 +95,28 @@ struct RequestsConfig {
   const RequestRules& For(const std::string& state) const;
 };
 
+// Licence-plate reads (src/plates, docs/design/plates.md). Prohibited purposes are those of
+// [requests] for the agency's state: one list per state for every kind of search.
+struct PlateStateRules {
+  int retention_days = 30;
+  bool out_of_state_sharing = true;  // may agencies of this state share with other states?
+  bool federal_sharing = true;       // ...with federal agencies (one to one at most anyway)?
+};
+
+struct PlatesConfig {
+  PlateStateRules rules;
+  // Per-state overrides; by default California forbids out-of-state and federal sharing
+  // (SB 34; Attorney General bulletin 2023-DLE-06) and Virginia keeps reads 21 days.
+  std::map<std::string, PlateStateRules> states = {
+      {"CA", {30, false, false}},
+      {"VA", {21, true, true}},
+  };
+  bool require_case_number = true;  // every search names a case
+  int min_reason_chars = 15;        // the free-text reason, at least
+  int max_results = 10'000;         // per search
+  const PlateStateRules& For(const std::string& state) const;
+};
+
 struct LogConfig {
   std::string level = "info";   // trace, debug, info, warn, error
   std::string format = "text";  // text or json
@@ -107,6 +129,7 @@ struct Config {
   ClipsConfig clips;
   AuditConfig audit;
   RequestsConfig requests;
+  PlatesConfig plates;
   LogConfig log;
 
   // Checks every option; the message names the option and the allowed range.

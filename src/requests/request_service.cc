@@ -64,10 +64,20 @@ Status RequestService::LoadIndex() {
     CameraChanged(c);
     return OkStatus();
   }));
-  return store_->ForEachClip([&](const Clip& c) {
-    ClipAdded(c);
+  // Clips are loaded camera by camera (one lock and one sort each), then spare capacity freed.
+  std::map<std::string, std::vector<std::pair<std::string, std::pair<int64_t, int64_t>>>> by_camera;
+  CANVASS_RETURN_IF_ERROR(store_->ForEachClip([&](const Clip& c) {
+    by_camera[c.camera_id].push_back({c.id, {c.started_at_us, c.ended_at_us}});
     return OkStatus();
-  });
+  }));
+  std::vector<ClipInterval> intervals;
+  for (const auto& [camera, clips] : by_camera) {
+    intervals.clear();
+    for (const auto& [id, span] : clips) intervals.push_back({id, span.first, span.second});
+    index_.AddClips(camera, intervals);
+  }
+  index_.ShrinkToFit();
+  return OkStatus();
 }
 
 void RequestService::CameraChanged(const Camera& c) {
