@@ -1,6 +1,18 @@
 #include "audit/merkle.h"
 
-#include <openssl/evp.h>
+// The hashing below uses OpenSSL's low-level SHA-256 block interface, deprecated in OpenSSL 3 but
+// still built and exported: it runs the same assembly (SHA-NI where the CPU has it) as EVP, with
+// none of EVP's per-call costs (provider dispatch, context checks, cleansing), which are larger
+// than hashing a 65-byte node. Padding is done here, so each hash is one call into the block
+// function per contiguous run of blocks and no data is buffered.
+#define OPENSSL_SUPPRESS_DEPRECATED
+#include <openssl/sha.h>
+
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#include <cpuid.h>
+#include <immintrin.h>
+#define CANVASS_SHA_NI 1
+#endif
 
 #include <algorithm>
 #include <bit>
@@ -13,63 +25,218 @@
 namespace canvass::audit {
 namespace {
 
-[[noreturn]] void DieOpenSsl(const char* what) {
-  // SHA-256 over memory fails only if OpenSSL cannot allocate or has no SHA-256 at all; there is
-  // no sensible way for a hash function to report that, and no log can work without it.
-  std::fprintf(stderr, "fatal: OpenSSL SHA-256 failed in %s\n", what);
-  std::abort();
-}
-
-const EVP_MD* Sha256Md() {
-  // Fetched once: OpenSSL 3's one-shot SHA256() and EVP_sha256() look the algorithm up on every
-  // call, which costs more than hashing 65 bytes.
-  static EVP_MD* const md = [] {
-    EVP_MD* m = EVP_MD_fetch(nullptr, "SHA256", nullptr);
-    if (m == nullptr) DieOpenSsl("EVP_MD_fetch");
-    return m;
+// A SHA-256 state in its initial value (FIPS 180-4 5.3.3), copied to start each hash.
+const SHA256_CTX& InitialState() {
+  static const SHA256_CTX initial = [] {
+    SHA256_CTX c;
+    if (SHA256_Init(&c) != 1) {
+      std::fprintf(stderr, "fatal: OpenSSL SHA256_Init failed\n");
+      std::abort();
+    }
+    return c;
   }();
-  return md;
+  return initial;
 }
 
-// One reusable digest context per thread: no allocation per hash.
-class ThreadHasher {
- public:
-  ThreadHasher() : md_(Sha256Md()), ctx_(EVP_MD_CTX_new()) {
-    if (ctx_ == nullptr) DieOpenSsl("EVP_MD_CTX_new");
-  }
-  ~ThreadHasher() { EVP_MD_CTX_free(ctx_); }
-  ThreadHasher(const ThreadHasher&) = delete;
-  ThreadHasher& operator=(const ThreadHasher&) = delete;
-
-  void Digest(const void* data, size_t n, uint8_t* out) {
-    if (EVP_DigestInit_ex(ctx_, md_, nullptr) != 1 || EVP_DigestUpdate(ctx_, data, n) != 1 ||
-        EVP_DigestFinal_ex(ctx_, out, nullptr) != 1) {
-      DieOpenSsl("Digest");
-    }
-  }
-  void Digest2(const void* a, size_t an, const void* b, size_t bn, uint8_t* out) {
-    if (EVP_DigestInit_ex(ctx_, md_, nullptr) != 1 || EVP_DigestUpdate(ctx_, a, an) != 1 ||
-        EVP_DigestUpdate(ctx_, b, bn) != 1 || EVP_DigestFinal_ex(ctx_, out, nullptr) != 1) {
-      DieOpenSsl("Digest2");
-    }
-  }
-
- private:
-  const EVP_MD* md_;
-  EVP_MD_CTX* ctx_;
-};
-
-ThreadHasher& Hasher() {
-  thread_local ThreadHasher hasher;
-  return hasher;
+// Runs the block function over `blocks` whole 64-byte blocks (nothing is buffered in `c`).
+inline void Blocks(SHA256_CTX* c, const uint8_t* p, size_t blocks) {
+  SHA256_Update(c, p, blocks * 64);
 }
 
-// Hashes 0x01 || the 64 bytes at `pair` into `out` (which may alias `pair`).
-inline void HashPair(ThreadHasher& hasher, const uint8_t* pair, uint8_t* out) {
-  uint8_t buf[65];
+inline void StoreDigest(const SHA256_CTX& c, uint8_t* out) {
+  for (int i = 0; i < 8; ++i) {
+    uint32_t h = c.h[i];
+    if constexpr (std::endian::native == std::endian::little) h = __builtin_bswap32(h);
+    else if constexpr (std::endian::native != std::endian::big) {
+      h = (h >> 24) | ((h >> 8) & 0xff00) | ((h << 8) & 0xff0000) | (h << 24);
+    }
+    std::memcpy(out + 4 * i, &h, 4);
+  }
+}
+
+// Messages of up to kSmall bytes are copied and padded into a 512-byte buffer and hashed in one
+// call of the block function, whose entry and exit cost about as much as a block.
+constexpr size_t kSmall = 512 - 9;
+
+// Writes prefix || data (at most kSmall bytes) and its SHA-256 padding to `buf`; returns the
+// number of 64-byte blocks written.
+inline size_t PadSmall(const uint8_t* prefix, size_t prefix_len, const uint8_t* data, size_t n,
+                       uint8_t* buf) {
+  const size_t total = prefix_len + n;
+  if (prefix_len != 0) buf[0] = *prefix;
+  if (n != 0) std::memcpy(buf + prefix_len, data, n);
+  const size_t blocks = (total + 9 + 63) / 64;
+  const size_t end = blocks * 64;
+  buf[total] = 0x80;
+  std::memset(buf + total + 1, 0, end - 8 - (total + 1));
+  const uint64_t bits = static_cast<uint64_t>(total) * 8;
+  for (int i = 0; i < 8; ++i) buf[end - 1 - i] = static_cast<uint8_t>(bits >> (8 * i));
+  return blocks;
+}
+
+// Fills the 128 bytes of a node hash's two padded blocks: 0x01 || the 64 bytes at `pair`.
+inline void PadPair(const uint8_t* pair, uint8_t* buf) {
   buf[0] = 0x01;
   std::memcpy(buf + 1, pair, 64);
-  hasher.Digest(buf, sizeof(buf), out);
+  buf[65] = 0x80;
+  std::memset(buf + 66, 0, 128 - 66 - 2);
+  buf[126] = 520 >> 8;  // 65 bytes = 520 bits, big-endian at the end of the second block
+  buf[127] = 520 & 0xff;
+}
+
+#ifdef CANVASS_SHA_NI
+// Two SHA-256 block chains at once with the SHA-NI instructions. One chain is bound by the
+// latency of SHA256RNDS2 (each round pair waits for the one before); two independent chains
+// interleaved fill the gaps, so two messages hash in little more than the time of one. Both
+// states are in OpenSSL's order (h[0..7]); both messages have `blocks` whole blocks.
+alignas(16) constexpr uint32_t kRoundConstants[64] = {
+    0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4,
+    0xab1c5ed5, 0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe,
+    0x9bdc06a7, 0xc19bf174, 0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f,
+    0x4a7484aa, 0x5cb0a9dc, 0x76f988da, 0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7,
+    0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967, 0x27b70a85, 0x2e1b2138, 0x4d2c6dfc,
+    0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85, 0xa2bfe8a1, 0xa81a664b,
+    0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070, 0x19a4c116,
+    0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
+    0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7,
+    0xc67178f2};
+
+__attribute__((target("sha,sse4.1,ssse3"))) void Blocks2ShaNi(uint32_t* state_a,
+                                                               const uint8_t* a,
+                                                               uint32_t* state_b,
+                                                               const uint8_t* b, size_t blocks) {
+  const __m128i kShuffle = _mm_set_epi64x(0x0c0d0e0f08090a0bULL, 0x0405060700010203ULL);
+  __m128i s0[2], s1[2];  // ABEF and CDGH of each chain
+  uint32_t* states[2] = {state_a, state_b};
+  for (int l = 0; l < 2; ++l) {
+    __m128i t = _mm_loadu_si128(reinterpret_cast<const __m128i*>(states[l]));
+    __m128i u = _mm_loadu_si128(reinterpret_cast<const __m128i*>(states[l] + 4));
+    t = _mm_shuffle_epi32(t, 0xB1);                // CDAB
+    u = _mm_shuffle_epi32(u, 0x1B);                // EFGH
+    s0[l] = _mm_alignr_epi8(t, u, 8);             // ABEF
+    s1[l] = _mm_blend_epi16(u, t, 0xF0);          // CDGH
+  }
+  const uint8_t* data[2] = {a, b};
+  for (size_t blk = 0; blk < blocks; ++blk) {
+    __m128i save0[2] = {s0[0], s0[1]}, save1[2] = {s1[0], s1[1]};
+    __m128i m[2][4];
+#pragma GCC unroll 16
+    for (int g = 0; g < 16; ++g) {
+      const __m128i k = _mm_load_si128(reinterpret_cast<const __m128i*>(kRoundConstants + 4 * g));
+#pragma GCC unroll 2
+      for (int l = 0; l < 2; ++l) {
+        __m128i w;
+        if (g < 4) {
+          w = _mm_shuffle_epi8(
+              _mm_loadu_si128(reinterpret_cast<const __m128i*>(data[l] + 64 * blk + 16 * g)),
+              kShuffle);
+        } else {
+          w = _mm_sha256msg1_epu32(m[l][g & 3], m[l][(g + 1) & 3]);
+          w = _mm_add_epi32(w, _mm_alignr_epi8(m[l][(g + 3) & 3], m[l][(g + 2) & 3], 4));
+          w = _mm_sha256msg2_epu32(w, m[l][(g + 3) & 3]);
+        }
+        m[l][g & 3] = w;
+        __m128i msg = _mm_add_epi32(w, k);
+        s1[l] = _mm_sha256rnds2_epu32(s1[l], s0[l], msg);
+        msg = _mm_shuffle_epi32(msg, 0x0E);
+        s0[l] = _mm_sha256rnds2_epu32(s0[l], s1[l], msg);
+      }
+    }
+    for (int l = 0; l < 2; ++l) {
+      s0[l] = _mm_add_epi32(s0[l], save0[l]);
+      s1[l] = _mm_add_epi32(s1[l], save1[l]);
+    }
+  }
+  for (int l = 0; l < 2; ++l) {
+    __m128i t = _mm_shuffle_epi32(s0[l], 0x1B);     // FEBA
+    __m128i u = _mm_shuffle_epi32(s1[l], 0xB1);     // DCHG
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(states[l]), _mm_blend_epi16(t, u, 0xF0));  // DCBA
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(states[l] + 4), _mm_alignr_epi8(u, t, 8));  // HGFE
+  }
+}
+
+bool HaveShaNi() {
+  static const bool have = [] {
+    unsigned eax, ebx, ecx, edx;
+    if (!__get_cpuid(1, &eax, &ebx, &ecx, &edx)) return false;
+    const bool sse41 = (ecx >> 19) & 1, ssse3 = (ecx >> 9) & 1;
+    if (!__get_cpuid_count(7, 0, &eax, &ebx, &ecx, &edx)) return false;
+    return sse41 && ssse3 && ((ebx >> 29) & 1);
+  }();
+  return have;
+}
+#endif
+
+// Hashes two padded messages of `blocks` blocks each, into out_a and out_b.
+inline void Blocks2(const uint8_t* a, uint8_t* out_a, const uint8_t* b, uint8_t* out_b,
+                    size_t blocks) {
+  SHA256_CTX ca = InitialState(), cb = InitialState();
+#ifdef CANVASS_SHA_NI
+  if (HaveShaNi()) {
+    Blocks2ShaNi(ca.h, a, cb.h, b, blocks);
+    StoreDigest(ca, out_a);
+    StoreDigest(cb, out_b);
+    return;
+  }
+#endif
+  Blocks(&ca, a, blocks);
+  Blocks(&cb, b, blocks);
+  StoreDigest(ca, out_a);
+  StoreDigest(cb, out_b);
+}
+
+// Pads the last `n` (< 64) bytes of a message of `total` bytes, already at the start of `buf`
+// (128 bytes), hashes the one or two final blocks and writes the digest.
+inline void Finish(SHA256_CTX* c, uint8_t* buf, size_t n, uint64_t total, uint8_t* out) {
+  buf[n] = 0x80;
+  const size_t end = n + 1 + 8 <= 64 ? 64 : 128;
+  std::memset(buf + n + 1, 0, end - 8 - (n + 1));
+  const uint64_t bits = total * 8;
+  for (int i = 0; i < 8; ++i) buf[end - 1 - i] = static_cast<uint8_t>(bits >> (8 * i));
+  Blocks(c, buf, end / 64);
+  StoreDigest(*c, out);
+}
+
+// SHA-256(prefix || data), where the prefix is 0 or 1 byte. No allocation. A message of up to
+// kSmall bytes (log entries are about 200) is copied and padded on the stack and hashed in one
+// call of the block function, whose entry and exit cost about as much as a block; longer ones are
+// hashed in place apart from their first and last partial blocks.
+void Digest(const uint8_t* prefix, size_t prefix_len, const uint8_t* data, size_t n,
+            uint8_t* out) {
+  SHA256_CTX c = InitialState();
+  const uint64_t total = prefix_len + n;
+  if (total <= kSmall) {
+    alignas(64) uint8_t buf[512];
+    Blocks(&c, buf, PadSmall(prefix, prefix_len, data, n, buf));
+    StoreDigest(c, out);
+    return;
+  }
+  // The first block holds the prefix; the rest of the data is hashed where it lies.
+  uint8_t buf[128];
+  if (prefix_len != 0) {
+    buf[0] = *prefix;
+    const size_t head = 64 - prefix_len;
+    std::memcpy(buf + prefix_len, data, head);
+    Blocks(&c, buf, 1);
+    data += head;
+    n -= head;
+  }
+  const size_t full = n / 64;
+  if (full != 0) Blocks(&c, data, full);
+  data += full * 64;
+  n -= full * 64;
+  if (n != 0) std::memcpy(buf, data, n);
+  Finish(&c, buf, n, total, out);
+}
+
+// Hashes 0x01 || the 64 bytes at `pair` into `out` (which may alias `pair`): two blocks, the
+// second fixed apart from its first byte.
+inline void HashPair(const uint8_t* pair, uint8_t* out) {
+  alignas(64) uint8_t buf[128];
+  PadPair(pair, buf);
+  SHA256_CTX c = InitialState();
+  Blocks(&c, buf, 2);
+  StoreDigest(c, out);
 }
 
 // The largest power of two strictly below n (n >= 2).
@@ -156,32 +323,64 @@ std::string Mismatch(const char* what, const Hash& computed, const Hash& expecte
 Hash LeafHash(std::string_view leaf) {
   static constexpr uint8_t kPrefix = 0x00;
   Hash h;
-  Hasher().Digest2(&kPrefix, 1, leaf.data(), leaf.size(), h.data());
+  Digest(&kPrefix, 1, reinterpret_cast<const uint8_t*>(leaf.data()), leaf.size(), h.data());
   return h;
 }
 
 Hash NodeHash(const Hash& left, const Hash& right) {
-  uint8_t buf[65];
-  buf[0] = 0x01;
-  std::memcpy(buf + 1, left.data(), 32);
-  std::memcpy(buf + 33, right.data(), 32);
+  uint8_t pair[64];
+  std::memcpy(pair, left.data(), 32);
+  std::memcpy(pair + 32, right.data(), 32);
   Hash h;
-  Hasher().Digest(buf, sizeof(buf), h.data());
+  HashPair(pair, h.data());
   return h;
 }
 
 Hash EmptyRoot() {
   static const Hash empty = [] {
     Hash h;
-    Hasher().Digest("", 0, h.data());
+    Digest(nullptr, 0, nullptr, 0, h.data());
     return h;
   }();
   return empty;
 }
 
 void HashPairs(const uint8_t* in, size_t pairs, uint8_t* out) {
-  ThreadHasher& hasher = Hasher();
-  for (size_t i = 0; i < pairs; ++i) HashPair(hasher, in + 64 * i, out + 32 * i);
+  // Two nodes at a time: both inputs are copied out before either output is written, and the
+  // outputs (32 * i onwards) never reach inputs not yet read (64 * i onwards), so `out` may be `in`.
+  size_t i = 0;
+  for (; i + 2 <= pairs; i += 2) {
+    alignas(64) uint8_t a[128], b[128];
+    PadPair(in + 64 * i, a);
+    PadPair(in + 64 * (i + 1), b);
+    Blocks2(a, out + 32 * i, b, out + 32 * (i + 1), 2);
+  }
+  if (i < pairs) HashPair(in + 64 * i, out + 32 * i);
+}
+
+void LeafHashes(const std::string_view* leaves, size_t count, uint8_t* out) {
+  static constexpr uint8_t kPrefix = 0x00;
+  size_t i = 0;
+  for (; i + 2 <= count; i += 2) {
+    const std::string_view a = leaves[i], b = leaves[i + 1];
+    // Two entries of the same padded length (log entries nearly always are) hash together.
+    if (a.size() + 1 <= kSmall && b.size() + 1 <= kSmall &&
+        (a.size() + 1 + 9 + 63) / 64 == (b.size() + 1 + 9 + 63) / 64) {
+      alignas(64) uint8_t ba[512], bb[512];
+      const size_t blocks =
+          PadSmall(&kPrefix, 1, reinterpret_cast<const uint8_t*>(a.data()), a.size(), ba);
+      PadSmall(&kPrefix, 1, reinterpret_cast<const uint8_t*>(b.data()), b.size(), bb);
+      Blocks2(ba, out + 32 * i, bb, out + 32 * (i + 1), blocks);
+    } else {
+      Digest(&kPrefix, 1, reinterpret_cast<const uint8_t*>(a.data()), a.size(), out + 32 * i);
+      Digest(&kPrefix, 1, reinterpret_cast<const uint8_t*>(b.data()), b.size(),
+             out + 32 * (i + 1));
+    }
+  }
+  if (i < count) {
+    Digest(&kPrefix, 1, reinterpret_cast<const uint8_t*>(leaves[i].data()), leaves[i].size(),
+           out + 32 * i);
+  }
 }
 
 Hash PerfectRoot(const uint8_t* hashes, size_t count) {

@@ -26,8 +26,8 @@ struct LogVerification {
 };
 
 // `fetch` takes paths relative to the log root: "checkpoint", "tile/0/000", "tile/entries/000".
-// It is called from the calling thread only; the checks of each batch of fetched tiles run on
-// all cores (`threads`, 0: one per core).
+// It is called from the calling thread only, in order; the checks of the fetched tiles run on
+// all cores (`threads`, 0: one per core) while later tiles are being fetched.
 StatusOr<LogVerification> VerifyLog(const audit::TileFetcher& fetch, const audit::Verifier& key,
                                     const std::optional<audit::Checkpoint>& previous,
                                     int threads = 0);
