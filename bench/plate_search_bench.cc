@@ -38,6 +38,7 @@
 #include <sqlite3.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -49,7 +50,6 @@
 #include <span>
 #include <string>
 #include <thread>
-#include <atomic>
 #include <unordered_set>
 #include <vector>
 
@@ -120,7 +120,12 @@ class Generator {
       p = {Letter(), Letter(), Digit(), Digit(), Digit(), Digit(), Digit()};
     } else if (r < 45) {  // CA "7ABC123"
       *format = 1;
-      p = {static_cast<char>('1' + rng_() % 9), Letter(), Letter(), Letter(), Digit(), Digit(),
+      p = {static_cast<char>('1' + rng_() % 9),
+           Letter(),
+           Letter(),
+           Letter(),
+           Digit(),
+           Digit(),
            Digit()};
     } else if (r < 80) {  // TX and NY "ABC1234"
       *format = r < 65 ? 2 : 3;
@@ -131,7 +136,8 @@ class Generator {
     } else {  // Vanity
       *format = 5;
       size_t n = 2 + rng_() % 7;
-      for (size_t i = 0; i < n; ++i) p += rng_() % 4 ? static_cast<char>('A' + rng_() % 26) : Digit();
+      for (size_t i = 0; i < n; ++i)
+        p += rng_() % 4 ? static_cast<char>('A' + rng_() % 26) : Digit();
     }
     return p;
   }
@@ -180,13 +186,14 @@ Data MakeData(uint64_t reads, uint64_t seed) {
   raw.reserve(total);
   for (uint32_t p = 0; p < counts.size(); ++p) {
     for (uint32_t k = 0; k < counts[p]; ++k) {
-      uint32_t cam = static_cast<uint32_t>(std::lower_bound(cum.begin(), cum.end(), u(rng)) -
-                                           cum.begin());
+      uint32_t cam =
+          static_cast<uint32_t>(std::lower_bound(cum.begin(), cum.end(), u(rng)) - cum.begin());
       raw.push_back({kT0 + static_cast<int64_t>(rng() % kSpanUs), p,
                      camera_order[std::min(cam, kCameras - 1)]});
     }
   }
-  std::sort(raw.begin(), raw.end(), [](const Raw& a, const Raw& b) { return a.time_us < b.time_us; });
+  std::sort(raw.begin(), raw.end(),
+            [](const Raw& a, const Raw& b) { return a.time_us < b.time_us; });
   d.time_us.resize(total);
   d.plate_of.resize(total);
   d.camera.resize(total);
@@ -225,9 +232,9 @@ enum Category {
   kTwoLiteral,  // Reported, not a target: no trigram, so ours scans too.
   kCategories
 };
-const char* const kCategoryName[] = {"exact",       "substring *ABC*", "prefix 7AB*",
-                                     "fixed ?XY12?", "suffix *123",    "fuzzy-class",
-                                     "fuzzy-edit",  "2-literal *AB*"};
+const char* const kCategoryName[] = {"exact",        "substring *ABC*", "prefix 7AB*",
+                                     "fixed ?XY12?", "suffix *123",     "fuzzy-class",
+                                     "fuzzy-edit",   "2-literal *AB*"};
 
 struct Query {
   std::string text;  // Ours (a plate or a pattern).
@@ -308,14 +315,19 @@ std::vector<Query> MakeQueries(const Data& d, Category cat, size_t n, std::mt199
 
 PlateSearchMode ModeOf(Category c) {
   switch (c) {
-    case kExact: return PlateSearchMode::kExact;
-    case kFuzzyClass: return PlateSearchMode::kFuzzyClass;
-    case kFuzzyEdit: return PlateSearchMode::kFuzzyEdit;
-    default: return PlateSearchMode::kWildcard;
+    case kExact:
+      return PlateSearchMode::kExact;
+    case kFuzzyClass:
+      return PlateSearchMode::kFuzzyClass;
+    case kFuzzyEdit:
+      return PlateSearchMode::kFuzzyEdit;
+    default:
+      return PlateSearchMode::kWildcard;
   }
 }
 
-// ---- Baseline 1: SQLite with FTS5 trigram -----------------------------------------------------------
+// ---- Baseline 1: SQLite with FTS5 trigram
+// -----------------------------------------------------------
 
 class Sqlite {
  public:
@@ -351,8 +363,9 @@ class Sqlite {
 
   void Build(const Data& d, const std::vector<uint32_t>& agency) {
     Exec("CREATE TABLE plates (id INTEGER PRIMARY KEY, text TEXT NOT NULL UNIQUE)");
-    Exec("CREATE TABLE reads (read_index INTEGER PRIMARY KEY, plate_id INTEGER NOT NULL,"
-         " camera INTEGER NOT NULL, time_us INTEGER NOT NULL)");
+    Exec(
+        "CREATE TABLE reads (read_index INTEGER PRIMARY KEY, plate_id INTEGER NOT NULL,"
+        " camera INTEGER NOT NULL, time_us INTEGER NOT NULL)");
     Exec("CREATE TEMP TABLE allowed (camera INTEGER PRIMARY KEY)");
     Exec("BEGIN");
     sqlite3_stmt* plate = Prepare("INSERT INTO plates VALUES (?1, ?2)");
@@ -377,8 +390,9 @@ class Sqlite {
     }
     for (sqlite3_stmt* s : {plate, read, cam}) sqlite3_finalize(s);
     Exec("CREATE INDEX reads_by_plate ON reads (plate_id, time_us)");
-    Exec("CREATE VIRTUAL TABLE plates_fts USING fts5(text, tokenize = 'trigram',"
-         " content = 'plates', content_rowid = 'id')");
+    Exec(
+        "CREATE VIRTUAL TABLE plates_fts USING fts5(text, tokenize = 'trigram',"
+        " content = 'plates', content_rowid = 'id')");
     Exec("INSERT INTO plates_fts (plates_fts) VALUES ('rebuild')");
     Exec("COMMIT");
     Exec("ANALYZE");
@@ -432,7 +446,8 @@ class Sqlite {
   sqlite3_stmt* stmts_[3][2] = {};
 };
 
-// ---- Baseline 2: the full scan --------------------------------------------------------------------
+// ---- Baseline 2: the full scan
+// --------------------------------------------------------------------
 
 // A packed plate p matches when (p & mask) == value and it has `length` characters, i.e.
 // 256^(length-1) <= p < 256^length: (p - lo) < span in unsigned arithmetic.
@@ -458,7 +473,8 @@ void ExpandGlob(const std::string& pat, size_t pi, unsigned pos, uint64_t mask, 
   }
   char c = pat[pi];
   if (c == '*') {
-    for (unsigned k = 0; pos + k <= length; ++k) ExpandGlob(pat, pi + 1, pos + k, mask, value, length, out);
+    for (unsigned k = 0; pos + k <= length; ++k)
+      ExpandGlob(pat, pi + 1, pos + k, mask, value, length, out);
   } else if (pos < length) {
     if (c != '?') {
       mask |= ByteMask(pos);
@@ -515,8 +531,10 @@ __attribute__((target_clones("avx512f", "avx2", "default"))) void ScanBlock(
 }
 
 // The plain comparison: the cheapest full scan, the ceiling for every p99.
-__attribute__((target_clones("avx512f", "avx2", "default"))) void ScanBlockEqual(
-    const uint64_t* p, size_t n, uint64_t q, uint64_t* hit) {
+__attribute__((target_clones("avx512f", "avx2", "default"))) void ScanBlockEqual(const uint64_t* p,
+                                                                                 size_t n,
+                                                                                 uint64_t q,
+                                                                                 uint64_t* hit) {
   for (size_t i = 0; i < n; ++i) hit[i] = p[i] == q;
 }
 
@@ -578,7 +596,8 @@ std::vector<ReadRef> FullScan(const Data& d, Category cat, const Query& q,
   return out;
 }
 
-// ---- Measuring ---------------------------------------------------------------------------------------
+// ---- Measuring
+// ---------------------------------------------------------------------------------------
 
 double RssMiB() {
   std::ifstream in("/proc/self/status");
@@ -654,11 +673,12 @@ int main(int argc, char** argv) {
 
   auto t0 = Steady::now();
   Data d = MakeData(reads, seed);
-  std::printf("reads: %llu of %zu distinct plates (%.2f per plate) over 30 days, %u cameras; "
-              "generated in %.1f s\n",
-              static_cast<unsigned long long>(d.time_us.size()), d.plates.size(),
-              static_cast<double>(d.time_us.size()) / d.plates.size(), kCameras,
-              Seconds(t0, Steady::now()));
+  std::printf(
+      "reads: %llu of %zu distinct plates (%.2f per plate) over 30 days, %u cameras; "
+      "generated in %.1f s\n",
+      static_cast<unsigned long long>(d.time_us.size()), d.plates.size(),
+      static_cast<double>(d.time_us.size()) / d.plates.size(), kCameras,
+      Seconds(t0, Steady::now()));
   std::mt19937_64 rng(seed + 1);
   std::vector<uint32_t> agency(kCameras);
   for (uint32_t c = 0; c < kCameras; ++c) agency[c] = c;
@@ -668,7 +688,8 @@ int main(int argc, char** argv) {
   std::vector<bool> agency_bits(kCameras);
   for (uint32_t c : agency) agency_bits[c] = true;
 
-  // ---- 1. build ------------------------------------------------------------------------------------
+  // ---- 1. build
+  // ------------------------------------------------------------------------------------
   double rss_before = RssMiB();
   plates::PlateIndex index;
   t0 = Steady::now();
@@ -694,9 +715,10 @@ int main(int argc, char** argv) {
   std::printf("\nbuild\n");
   std::printf("  ours:    %7.1f s (adds %.1f s, %.0f reads/s; ShrinkToFit %.1f s)\n", ours_build_s,
               add_s, d.time_us.size() / add_s, ours_build_s - add_s);
-  std::printf("           MemoryBytes %.0f MiB = %.1f B per read (%.1f B per plate); RSS +%.0f MiB\n",
-              ours_bytes / 1048576.0, static_cast<double>(ours_bytes) / d.time_us.size(),
-              static_cast<double>(ours_bytes) / d.plates.size(), rss_added);
+  std::printf(
+      "           MemoryBytes %.0f MiB = %.1f B per read (%.1f B per plate); RSS +%.0f MiB\n",
+      ours_bytes / 1048576.0, static_cast<double>(ours_bytes) / d.time_us.size(),
+      static_cast<double>(ours_bytes) / d.plates.size(), rss_added);
   Sqlite sqlite;
   if (use_sqlite) {
     t0 = Steady::now();
@@ -710,7 +732,8 @@ int main(int argc, char** argv) {
     std::printf("  SQLite:  skipped (--no-sqlite or --big)\n");
   }
 
-  // ---- 2. search -----------------------------------------------------------------------------------
+  // ---- 2. search
+  // -----------------------------------------------------------------------------------
   struct Figures {
     std::vector<double> ours, sqlite, scan;
     double plates = 0, reads = 0;
@@ -719,8 +742,12 @@ int main(int argc, char** argv) {
   } fig[kCategories];
   size_t differ = 0;
   auto run_ours = [&](Category cat, const Query& q) {
-    PlateQuery pq{.mode = ModeOf(cat), .text = q.text, .from_us = q.from_us, .to_us = q.to_us,
-                  .cameras = q.agency ? &agency : nullptr, .limit = kLimit};
+    PlateQuery pq{.mode = ModeOf(cat),
+                  .text = q.text,
+                  .from_us = q.from_us,
+                  .to_us = q.to_us,
+                  .cameras = q.agency ? &agency : nullptr,
+                  .limit = kLimit};
     StatusOr<plates::PlateSearchResult> r = index.Search(pq);
     if (!r.ok()) Die("'" + q.text + "': " + r.status().ToString());
     return std::move(r).value();
@@ -745,18 +772,29 @@ int main(int argc, char** argv) {
     }
     return best;
   };
-  t0 = Steady::now();
+  // The kinds take turns, query by query, so that the machine's noise falls on all of them alike.
+  std::vector<Query> qs[kCategories];
+  size_t count[kCategories];
   for (int c = 0; c < kCategories; ++c) {
+    count[c] = c == kTwoLiteral ? scan_queries : queries;
+    qs[c] = MakeQueries(d, static_cast<Category>(c), count[c], rng);
+  }
+  auto uses_sqlite = [&](Category cat) {
+    return use_sqlite && cat != kFuzzyClass && cat != kFuzzyEdit && cat != kTwoLiteral;
+  };
+  t0 = Steady::now();
+  for (int c = 0; c < kCategories; ++c) {  // Warm-up, untimed.
     auto cat = static_cast<Category>(c);
-    size_t n = cat == kTwoLiteral ? scan_queries : queries;
-    std::vector<Query> qs = MakeQueries(d, cat, n, rng);
-    bool sql_here = use_sqlite && cat != kFuzzyClass && cat != kFuzzyEdit && cat != kTwoLiteral;
-    for (size_t i = 0; i < std::min<size_t>(20, n); ++i) {  // Warm-up, untimed.
-      (void)run_ours(cat, qs[i]);
-      if (sql_here) (void)sqlite.Search(cat, qs[i]);
+    for (size_t i = 0; i < std::min<size_t>(20, count[c]); ++i) {
+      (void)run_ours(cat, qs[c][i]);
+      if (uses_sqlite(cat)) (void)sqlite.Search(cat, qs[c][i]);
     }
-    for (size_t i = 0; i < n; ++i) {
-      const Query& q = qs[i];
+  }
+  for (size_t i = 0; i < queries; ++i) {
+    for (int c = 0; c < kCategories; ++c) {
+      if (i >= count[c]) continue;
+      auto cat = static_cast<Category>(c);
+      const Query& q = qs[c][i];
       plates::PlateSearchResult ours;
       fig[c].ours.push_back(fastest([&] { return run_ours(cat, q); }, &ours));
       if (fig[c].ours.back() > fig[c].slowest_us) {
@@ -766,7 +804,7 @@ int main(int argc, char** argv) {
       }
       fig[c].plates += ours.plates;
       fig[c].reads += ours.reads.size();
-      if (sql_here) {
+      if (uses_sqlite(cat)) {
         auto a = Steady::now();
         std::vector<ReadRef> base = sqlite.Search(cat, q);
         fig[c].sqlite.push_back(Seconds(a, Steady::now()) * 1e6);
@@ -782,16 +820,19 @@ int main(int argc, char** argv) {
         }
       }
     }
-    fig[c].plates /= static_cast<double>(n);
-    fig[c].reads /= static_cast<double>(n);
+  }
+  for (int c = 0; c < kCategories; ++c) {
+    fig[c].plates /= static_cast<double>(count[c]);
+    fig[c].reads /= static_cast<double>(count[c]);
   }
   double search_s = Seconds(t0, Steady::now());
   if (differ > 0) Die(std::to_string(differ) + " answers differ");
 
-  std::printf("\nsearch: %zu queries per kind (%zu through the full scan and for 2-literal), "
-              "limit %zu, filters cycling none / 7-day window / %u of %u cameras / both; fastest "
-              "of %zu runs for ours and the scan, 1 for SQLite; every answer identical (%.0f s)\n",
-              queries, scan_queries, kLimit, kAgencyCameras, kCameras, repeats, search_s);
+  std::printf(
+      "\nsearch: %zu queries per kind (%zu through the full scan and for 2-literal), "
+      "limit %zu, filters cycling none / 7-day window / %u of %u cameras / both; fastest "
+      "of %zu runs for ours and the scan, 1 for SQLite; every answer identical (%.0f s)\n",
+      queries, scan_queries, kLimit, kAgencyCameras, kCameras, repeats, search_s);
   std::printf("  %-16s %9s %9s %9s %9s %9s %9s %8s %8s\n", "kind", "ours p50", "ours p99",
               "FTS5 p50", "FTS5 p99", "scan p50", "scan p99", "plates", "returned");
   for (int c = 0; c < kCategories; ++c) {
@@ -804,19 +845,21 @@ int main(int argc, char** argv) {
     std::printf("  %-16s %9s %9s %9s %9s %9s %9s %8.1f %8.1f\n", kCategoryName[c],
                 cell(fig[c].ours, 0.5).c_str(), cell(fig[c].ours, 0.99).c_str(),
                 cell(fig[c].sqlite, 0.5).c_str(), cell(fig[c].sqlite, 0.99).c_str(),
-                cell(fig[c].scan, 0.5).c_str(), cell(fig[c].scan, 0.99).c_str(),
-                fig[c].plates, fig[c].reads);
+                cell(fig[c].scan, 0.5).c_str(), cell(fig[c].scan, 0.99).c_str(), fig[c].plates,
+                fig[c].reads);
   }
-  std::printf("  (microseconds; plates: mean plates matched per query; returned: mean reads returned)\n");
+  std::printf(
+      "  (microseconds; plates: mean plates matched per query; returned: mean reads returned)\n");
   for (int c = 0; c < kCategories; ++c) {
     std::printf("  slowest %-16s %8.1f us  %s\n", kCategoryName[c], fig[c].slowest_us,
                 fig[c].slowest.c_str());
   }
 
-  // ---- 3. churn: one more day of ingest and retention, with a searcher beside it -----------------------
-  // 144 steps of 10 minutes: each adds a step's share of a day's reads (AddBatch of up to 4,096;
-  // a fifth of them for new plates, which reuse the plate ids retention frees) and moves the
-  // retention cutoff 10 minutes on. A second thread runs exact searches meanwhile.
+  // ---- 3. churn: one more day of ingest and retention, with a searcher beside it
+  // ----------------------- 144 steps of 10 minutes: each adds a step's share of a day's reads
+  // (AddBatch of up to 4,096; a fifth of them for new plates, which reuse the plate ids retention
+  // frees) and moves the retention cutoff 10 minutes on. A second thread runs exact searches
+  // meanwhile.
   {
     uint64_t day_reads = d.time_us.size() / 30;
     constexpr int kSteps = 144;
@@ -855,8 +898,8 @@ int main(int argc, char** argv) {
       }
       for (size_t at = 0; at < batch.size(); at += 4096) {
         auto a = Steady::now();
-        Status st = index.AddBatch(
-            std::span<const plates::PlateRead>(batch).subspan(at, std::min<size_t>(4096, batch.size() - at)));
+        Status st = index.AddBatch(std::span<const plates::PlateRead>(batch).subspan(
+            at, std::min<size_t>(4096, batch.size() - at)));
         add_us.push_back(Seconds(a, Steady::now()) * 1e6);
         if (!st.ok()) Die(st.ToString());
       }
@@ -868,22 +911,26 @@ int main(int argc, char** argv) {
     double churn_s = Seconds(churn_start, Steady::now());
     stop = true;
     searcher.join();
-    std::printf("\nchurn: one day in %d steps: %zu reads added, %zu removed by retention, in %.1f s "
-                "(%.0f added and %.0f removed per s)\n",
-                kSteps, added, removed, churn_s, added / churn_s, removed / churn_s);
-    std::printf("  AddBatch of up to 4,096: p50 %.0f us, max %.0f us; RemoveReadsBefore of 10 min: "
-                "p50 %.0f us, max %.0f us\n",
-                Percentile(add_us, 0.5), Percentile(add_us, 1.0), Percentile(remove_us, 0.5),
-                Percentile(remove_us, 1.0));
-    std::printf("  exact searches meanwhile (agency filter): %zu, p50 %.1f us, p99 %.1f us, "
-                "max %.0f us\n",
-                search_us.size(), Percentile(search_us, 0.5), Percentile(search_us, 0.99),
-                Percentile(search_us, 1.0));
+    std::printf(
+        "\nchurn: one day in %d steps: %zu reads added, %zu removed by retention, in %.1f s "
+        "(%.0f added and %.0f removed per s)\n",
+        kSteps, added, removed, churn_s, added / churn_s, removed / churn_s);
+    std::printf(
+        "  AddBatch of up to 4,096: p50 %.0f us, max %.0f us; RemoveReadsBefore of 10 min: "
+        "p50 %.0f us, max %.0f us\n",
+        Percentile(add_us, 0.5), Percentile(add_us, 1.0), Percentile(remove_us, 0.5),
+        Percentile(remove_us, 1.0));
+    std::printf(
+        "  exact searches meanwhile (agency filter): %zu, p50 %.1f us, p99 %.1f us, "
+        "max %.0f us\n",
+        search_us.size(), Percentile(search_us, 0.5), Percentile(search_us, 0.99),
+        Percentile(search_us, 1.0));
     std::printf("  after: %zu reads, %zu plates, MemoryBytes %.1f B per read\n", index.read_count(),
                 index.plate_count(), static_cast<double>(index.MemoryBytes()) / index.read_count());
   }
 
-  // ---- 3. targets ----------------------------------------------------------------------------------
+  // ---- 3. targets
+  // ----------------------------------------------------------------------------------
   std::printf("\ntargets\n");
   bool all = true;
   double exact_p50 = Percentile(fig[kExact].ours, 0.5);

@@ -38,7 +38,7 @@ const std::map<std::string, std::set<std::string>> kAllowed = {
     {"common", {"common"}},
     {"geo", {"common", "geo"}},
     {"policy", {"common", "geo", "policy"}},
-    {"plates", {"common", "geo", "audit", "store", "auth", "events", "policy", "plates"}},
+    {"plates", {"common", "geo", "audit", "store", "auth", "events", "policy", "media", "plates"}},
     {"audit", {"common", "audit"}},
     {"events", {"events"}},
     {"media", {"common", "media"}},

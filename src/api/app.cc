@@ -84,10 +84,15 @@ StatusOr<std::unique_ptr<App>> App::Open(AppOptions o) {
       std::make_unique<AuditLog>(app->store_.get(), app->clock_, std::move(signer), case_key);
   CANVASS_RETURN_IF_ERROR(app->audit_->Init());
   CANVASS_RETURN_IF_ERROR(app->OpenRequests(key));
-  app->services_ = Services{&app->config_,        app->clock_,          app->store_.get(),
-                            app->accounts_.get(), app->agencies_.get(), app->cameras_.get(),
-                            app->clips_.get(),    app->hub_.get(),      app->audit_.get(),
-                            app->requests_.get(), app->shares_.get(),   app->evidence_.get()};
+  app->plates_ =
+      std::make_unique<plates::PlateService>(app->store_.get(), app->fs_, app->clock_, app->random_,
+                                             key, dir, app->config_, app->hub_.get());
+  CANVASS_RETURN_IF_ERROR(app->plates_->Init());
+  app->services_ =
+      Services{&app->config_,        app->clock_,          app->store_.get(),  app->accounts_.get(),
+               app->agencies_.get(), app->cameras_.get(),  app->clips_.get(),  app->hub_.get(),
+               app->audit_.get(),    app->requests_.get(), app->shares_.get(), app->evidence_.get(),
+               app->plates_.get()};
   RegisterHealthRoutes(app->router_);
   RegisterSessionRoutes(app->router_);
   RegisterAccountRoutes(app->router_);
@@ -100,6 +105,7 @@ StatusOr<std::unique_ptr<App>> App::Open(AppOptions o) {
   RegisterRequestRoutes(app->router_);
   RegisterInboxRoutes(app->router_);
   RegisterEvidenceRoutes(app->router_);
+  RegisterPlateRoutes(app->router_);
   return app;
 }
 
@@ -123,9 +129,8 @@ Status App::OpenRequests(const media::MasterKey& key) {
   CANVASS_ASSIGN_OR_RETURN(
       evidence::SigningKey signing,
       evidence::LoadOrCreateSigningKey(fs_, JoinPath(dir, "keys/evidence.key"), *random_));
-  evidence_ = std::make_unique<requests::EvidenceService>(store_.get(), clock_, locker_.get(),
-                                                          std::move(signing),
-                                                          config_.deployment.name);
+  evidence_ = std::make_unique<requests::EvidenceService>(
+      store_.get(), clock_, locker_.get(), std::move(signing), config_.deployment.name);
   return OkStatus();
 }
 
@@ -148,7 +153,10 @@ Status App::Start() {
       // Both run each time: one failing must not hold the other back.
       Status uploads = clips_->ExpireUploads().status();
       Status requests = requests_->ExpireDue().status();
-      return uploads.ok() ? requests : uploads;
+      // Plate retention: one batch per agency per pass, so ingest never waits long.
+      Status purge = plates_->PurgeDue().status();
+      if (!uploads.ok()) return uploads;
+      return requests.ok() ? purge : requests;
     });
   });
   integrator_ = std::thread([this] {

@@ -79,6 +79,7 @@ class App {
   std::unique_ptr<requests::RequestService> requests_;
   std::unique_ptr<requests::ShareService> shares_;
   std::unique_ptr<requests::EvidenceService> evidence_;
+  std::unique_ptr<plates::PlateService> plates_;
   Services services_;
   Router router_;
   std::unique_ptr<HttpServer> http_;

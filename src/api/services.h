@@ -10,6 +10,7 @@
 #include "common/clock.h"
 #include "common/config.h"
 #include "events/event_hub.h"
+#include "plates/plate_service.h"
 #include "requests/evidence_service.h"
 #include "requests/request_service.h"
 #include "requests/share_service.h"
@@ -29,6 +30,7 @@ struct Services {
   requests::RequestService* requests = nullptr;
   requests::ShareService* shares = nullptr;
   requests::EvidenceService* evidence = nullptr;
+  plates::PlateService* plates = nullptr;
 };
 
 // Each handlers/*.cc registers its resource's routes.
@@ -45,5 +47,6 @@ void RegisterAuditRoutes(Router& router);
 void RegisterRequestRoutes(Router& router);
 void RegisterInboxRoutes(Router& router);
 void RegisterEvidenceRoutes(Router& router);
+void RegisterPlateRoutes(Router& router);
 
 }  // namespace canvass::api

@@ -56,7 +56,9 @@ constexpr int64_t kMinTime = std::numeric_limits<int64_t>::min();
 // ---- Packed plates -------------------------------------------------------------------------
 
 uint64_t ShiftRight(uint64_t x, unsigned bits) { return bits >= 64 ? 0 : x >> bits; }
-uint64_t LowBytes(uint64_t x, unsigned n) { return n >= 8 ? x : x & ((uint64_t{1} << (8 * n)) - 1); }
+uint64_t LowBytes(uint64_t x, unsigned n) {
+  return n >= 8 ? x : x & ((uint64_t{1} << (8 * n)) - 1);
+}
 
 unsigned PackedLength(uint64_t p) { return (64 - std::countl_zero(p) + 7) / 8; }
 
@@ -200,7 +202,8 @@ class TagTable {
 // ---- The reads of one plate -------------------------------------------------------------------
 
 // The reads of one plate, sorted by (time, read index), in one malloc'd block laid out as a
-// structure of arrays: 20 bytes a read plus an 8-byte header.
+// structure of arrays: 20 bytes a read plus an 8-byte header. Capacity grows by a quarter (real
+// ingest is a few reads a second, so reallocating often costs nothing; memory does).
 //
 //   uint32_t size, capacity
 //   int64_t  time_us[capacity]
@@ -222,7 +225,9 @@ class ReadList {
   uint32_t capacity() const { return p_ ? header()[1] : 0; }
   size_t AllocatedBytes() const { return p_ ? BytesFor(capacity()) : 0; }
   const int64_t* times() const { return reinterpret_cast<const int64_t*>(p_ + 8); }
-  const uint64_t* indexes() const { return reinterpret_cast<const uint64_t*>(times() + capacity()); }
+  const uint64_t* indexes() const {
+    return reinterpret_cast<const uint64_t*>(times() + capacity());
+  }
   const uint32_t* cameras() const {
     return reinterpret_cast<const uint32_t*>(indexes() + capacity());
   }
@@ -238,7 +243,7 @@ class ReadList {
       if (times()[pos - 1] == time_us && indexes()[pos - 1] == read_index) return false;
       --pos;
     }
-    if (n == capacity()) Reallocate(n + n / 2 + 1, bytes);
+    if (n == capacity()) Reallocate(n + n / 4 + 1, bytes);  // At most 25% spare.
     int64_t* t = mutable_times();
     uint64_t* x = mutable_indexes();
     uint32_t* c = mutable_cameras();
@@ -252,18 +257,19 @@ class ReadList {
     return true;
   }
 
-  // Removes the reads with time < cutoff (a prefix); returns how many.
-  uint32_t RemoveBefore(int64_t cutoff_us) {
+  // Removes the reads with time < cutoff (a prefix); returns how many. Like Remove, gives
+  // memory back once half the capacity is unused.
+  uint32_t RemoveBefore(int64_t cutoff_us, size_t* bytes) {
     uint32_t n = size(), k = 0;
     while (k < n && times()[k] < cutoff_us) ++k;
-    if (k > 0) Erase(0, k);
+    if (k > 0) Erase(0, k, bytes);
     return k;
   }
 
-  bool Remove(uint64_t read_index) {
+  bool Remove(uint64_t read_index, size_t* bytes) {
     for (uint32_t i = 0; i < size(); ++i) {
       if (indexes()[i] == read_index) {
-        Erase(i, 1);
+        Erase(i, 1, bytes);
         return true;
       }
     }
@@ -282,9 +288,11 @@ class ReadList {
   uint32_t* header() const { return reinterpret_cast<uint32_t*>(p_); }
   int64_t* mutable_times() { return reinterpret_cast<int64_t*>(p_ + 8); }
   uint64_t* mutable_indexes() { return reinterpret_cast<uint64_t*>(mutable_times() + capacity()); }
-  uint32_t* mutable_cameras() { return reinterpret_cast<uint32_t*>(mutable_indexes() + capacity()); }
+  uint32_t* mutable_cameras() {
+    return reinterpret_cast<uint32_t*>(mutable_indexes() + capacity());
+  }
 
-  void Erase(uint32_t first, uint32_t count) {
+  void Erase(uint32_t first, uint32_t count, size_t* bytes) {
     uint32_t n = size(), rest = n - first - count;
     int64_t* t = mutable_times();
     uint64_t* x = mutable_indexes();
@@ -293,6 +301,7 @@ class ReadList {
     std::memmove(x + first, x + first + count, rest * sizeof(uint64_t));
     std::memmove(c + first, c + first + count, rest * sizeof(uint32_t));
     header()[0] = n - count;
+    if (n - count > 0 && 2 * (n - count) <= capacity()) Reallocate(n - count, bytes);
   }
 
   void Reallocate(uint32_t capacity, size_t* bytes) {
@@ -355,14 +364,15 @@ size_t PlateTrigrams(uint64_t packed, std::array<uint32_t, 8>& out) {
   return k;
 }
 
-// ---- Patterns ------------------------------------------------------------------------------------
+// ---- Patterns
+// ------------------------------------------------------------------------------------
 
 struct Pattern {
-  std::string text;                // Normalised, runs of '*' collapsed to one.
-  unsigned fixed = 0;              // Characters a match needs: literals and '?'.
+  std::string text;    // Normalised, runs of '*' collapsed to one.
+  unsigned fixed = 0;  // Characters a match needs: literals and '?'.
   bool has_star = false;
-  std::vector<uint32_t> trigrams;  // Distinct trigrams of literal runs of 3 or more.
-  std::vector<char> literals;      // Distinct literal characters.
+  std::vector<uint32_t> trigrams;              // Distinct trigrams of literal runs of 3 or more.
+  std::vector<char> literals;                  // Distinct literal characters.
   std::vector<std::pair<char, char>> bigrams;  // Distinct adjacent literal pairs.
 };
 
@@ -460,12 +470,13 @@ unsigned Boundary(unsigned n, unsigned j) { return j * n / Pieces(n); }
 // characters of a key of length `len`.
 uint64_t PieceKey(uint64_t key, unsigned len, unsigned n, unsigned j) {
   unsigned prefix = Boundary(n, j), suffix = n - Boundary(n, j + 1);
-  uint64_t chars = LowBytes(key, prefix) | (LowBytes(ShiftRight(key, 8 * (len - suffix)), suffix)
-                                            << (8 * prefix));
+  uint64_t chars = LowBytes(key, prefix) |
+                   (LowBytes(ShiftRight(key, 8 * (len - suffix)), suffix) << (8 * prefix));
   return chars | (uint64_t{n} << 56) | (uint64_t{j} << 60);
 }
 
-// ---- Camera filter -------------------------------------------------------------------------------
+// ---- Camera filter
+// -------------------------------------------------------------------------------
 
 // Allowed cameras as a bitmap when it is small (at most 4,096 words, or 16 per camera), else
 // the sorted vector itself.
@@ -508,8 +519,15 @@ int64_t BucketOf(int64_t time_us, int64_t width) {
 struct PlateIndex::Impl {
   explicit Impl(PlateIndexOptions o) : options(o), postings(kTrigrams) {}
 
+  // Lists grow by an eighth, not std::vector's doubling: there are 54,872 of them, most
+  // trimmed by ShrinkToFit, and one insert each would otherwise double their memory.
+  static void Reserve(std::vector<uint32_t>& list) {
+    if (list.size() == list.capacity()) list.reserve(list.size() + list.size() / 8 + 4);
+  }
+
   // New ids are mostly the largest yet (appended); a reused id costs a memmove of the list.
   static void InsertSorted(std::vector<uint32_t>& list, uint32_t id) {
+    Reserve(list);
     if (list.empty() || list.back() < id) {
       list.push_back(id);
     } else {
@@ -525,8 +543,8 @@ struct PlateIndex::Impl {
   std::vector<uint64_t> plates;  // By plate id; 0 when free.
   std::vector<uint64_t> keys;
   std::vector<ReadList> reads;
-  std::vector<int64_t> newest;  // Time of the plate's newest read (kMinTime when free).
-  std::vector<uint32_t> free_ids;
+  std::vector<int64_t> newest;     // Time of the plate's newest read (kMinTime when free).
+  std::vector<uint32_t> free_ids;  // A max-heap.
   TagTable plate_table, key_table, edit_table;
   std::vector<std::vector<uint32_t>> postings;  // By trigram; sorted plate ids.
   // The plates of each length, unordered (swap-removed: position_in_length[id] is where id
@@ -553,6 +571,14 @@ struct PlateIndex::Impl {
   uint32_t NewPlate(uint64_t packed) {
     uint32_t id;
     if (free_ids.empty()) {
+      if (plates.size() == plates.capacity()) {  // Grow by an eighth, as the lists.
+        size_t capacity = plates.size() + plates.size() / 8 + 16;
+        plates.reserve(capacity);
+        keys.reserve(capacity);
+        reads.reserve(capacity);
+        newest.reserve(capacity);
+        position_in_length.reserve(capacity);
+      }
       id = static_cast<uint32_t>(plates.size());
       plates.push_back(0);
       keys.push_back(0);
@@ -560,6 +586,9 @@ struct PlateIndex::Impl {
       newest.push_back(kMinTime);
       position_in_length.push_back(0);
     } else {
+      // The highest free id: posting lists are sorted by id, so it goes near their ends and
+      // the insert moves little.
+      std::pop_heap(free_ids.begin(), free_ids.end());
       id = free_ids.back();
       free_ids.pop_back();
     }
@@ -571,8 +600,10 @@ struct PlateIndex::Impl {
     unsigned n = PackedLength(key);
     for (unsigned j = 0; j < Pieces(n); ++j) edit_table.Insert(Mix(PieceKey(key, n, n, j)), id);
     std::array<uint32_t, 8> tri;
-    for (size_t i = 0, k = PlateTrigrams(packed, tri); i < k; ++i) InsertSorted(postings[tri[i]], id);
+    for (size_t i = 0, k = PlateTrigrams(packed, tri); i < k; ++i)
+      InsertSorted(postings[tri[i]], id);
     position_in_length[id] = static_cast<uint32_t>(by_length[n].size());
+    Reserve(by_length[n]);
     by_length[n].push_back(id);
     ++plate_count;
     return id;
@@ -585,7 +616,8 @@ struct PlateIndex::Impl {
     unsigned n = PackedLength(key);
     for (unsigned j = 0; j < Pieces(n); ++j) edit_table.Erase(Mix(PieceKey(key, n, n, j)), id);
     std::array<uint32_t, 8> tri;
-    for (size_t i = 0, k = PlateTrigrams(packed, tri); i < k; ++i) EraseSorted(postings[tri[i]], id);
+    for (size_t i = 0, k = PlateTrigrams(packed, tri); i < k; ++i)
+      EraseSorted(postings[tri[i]], id);
     std::vector<uint32_t>& same_length = by_length[n];
     uint32_t moved = same_length.back();
     same_length[position_in_length[id]] = moved;
@@ -596,6 +628,7 @@ struct PlateIndex::Impl {
     plates[id] = 0;
     keys[id] = 0;
     free_ids.push_back(id);
+    std::push_heap(free_ids.begin(), free_ids.end());
     --plate_count;
   }
 
@@ -766,8 +799,7 @@ struct PlateIndex::Impl {
   size_t MemoryBytes() const {
     size_t bytes = sizeof(Impl) + plates.capacity() * 8 + keys.capacity() * 8 +
                    reads.capacity() * sizeof(ReadList) + read_bytes + newest.capacity() * 8 +
-                   free_ids.capacity() * 4 +
-                   plate_table.MemoryBytes() + key_table.MemoryBytes() +
+                   free_ids.capacity() * 4 + plate_table.MemoryBytes() + key_table.MemoryBytes() +
                    edit_table.MemoryBytes() + postings.capacity() * sizeof(postings[0]);
     for (const auto& list : postings) bytes += list.capacity() * sizeof(uint32_t);
     for (const auto& list : by_length) bytes += list.capacity() * sizeof(uint32_t);
@@ -836,8 +868,16 @@ Status PlateIndex::Add(const PlateRead& read) { return AddBatch({&read, 1}); }
 
 Status PlateIndex::AddBatch(std::span<const PlateRead> reads) {
   for (const PlateRead& r : reads) CANVASS_RETURN_IF_ERROR(ValidatePlate(r.plate));
-  WriteLock lock(*this);
-  for (const PlateRead& r : reads) CANVASS_RETURN_IF_ERROR(impl_->AddLocked(r, PackPlate(r.plate)));
+  // The lock is taken per 32 reads: a new plate that reuses a freed id inserts it into up to 8
+  // sorted posting lists (memmoves of up to tens of KiB at 10 million reads), and searches
+  // should not wait for a whole batch of those.
+  constexpr size_t kPerLock = 32;
+  for (size_t at = 0; at < reads.size(); at += kPerLock) {
+    WriteLock lock(*this);
+    for (const PlateRead& r : reads.subspan(at, std::min(kPerLock, reads.size() - at))) {
+      CANVASS_RETURN_IF_ERROR(impl_->AddLocked(r, PackPlate(r.plate)));
+    }
+  }
   return OkStatus();
 }
 
@@ -847,7 +887,7 @@ bool PlateIndex::Remove(std::string_view plate, uint64_t read_index) {
   WriteLock lock(*this);
   Impl& m = *impl_;
   std::optional<uint32_t> id = m.Find(packed);
-  if (!id || !m.reads[*id].Remove(read_index)) return false;
+  if (!id || !m.reads[*id].Remove(read_index, &m.read_bytes)) return false;
   ReadList& list = m.reads[*id];
   --m.read_count;
   if (list.size() == 0) {
@@ -885,7 +925,7 @@ size_t PlateIndex::RemoveReadsBefore(int64_t cutoff_us) {
     for (; offset < stop; ++offset) {
       uint32_t id = ids[offset];
       if (m.plates[id] == 0) continue;
-      uint32_t k = m.reads[id].RemoveBefore(cutoff_us);
+      uint32_t k = m.reads[id].RemoveBefore(cutoff_us, &m.read_bytes);
       removed += k;
       m.read_count -= k;
       if (k > 0 && m.reads[id].size() == 0) m.FreePlate(id);

@@ -92,10 +92,18 @@ class BruteForce {
       const Read& r = reads_[i];
       bool match = false;
       switch (q.mode) {
-        case Mode::kExact: match = r.plate == text; break;
-        case Mode::kWildcard: match = NaiveGlob(text, r.plate); break;
-        case Mode::kFuzzyClass: match = keys_[i] == key; break;
-        case Mode::kFuzzyEdit: match = Levenshtein(keys_[i], key) <= 1; break;
+        case Mode::kExact:
+          match = r.plate == text;
+          break;
+        case Mode::kWildcard:
+          match = NaiveGlob(text, r.plate);
+          break;
+        case Mode::kFuzzyClass:
+          match = keys_[i] == key;
+          break;
+        case Mode::kFuzzyEdit:
+          match = Levenshtein(keys_[i], key) <= 1;
+          break;
       }
       if (!match || r.time_us < q.from_us || r.time_us >= q.to_us) continue;
       if (q.cameras && !std::binary_search(q.cameras->begin(), q.cameras->end(), r.camera)) {
@@ -210,8 +218,8 @@ void ExpectSame(const PlateIndex& index, const BruteForce& brute, const PlateQue
   if (truncated) want.resize(q.limit);
   EXPECT_EQ(got->truncated, truncated);
   ASSERT_EQ(got->reads, want) << "mode " << static_cast<int>(q.mode) << " text '" << q.text
-                              << "' from " << q.from_us << " to " << q.to_us << " limit "
-                              << q.limit << " cameras "
+                              << "' from " << q.from_us << " to " << q.to_us << " limit " << q.limit
+                              << " cameras "
                               << (q.cameras ? std::to_string(q.cameras->size()) : "all");
 }
 
@@ -278,7 +286,7 @@ TEST(PlateIndex, MatchesBruteForceInEveryModeBeforeAndAfterRemovals) {
   std::vector<std::string> plates;
   for (int i = 0; i < 1500; ++i) {
     plates.push_back(!plates.empty() && rng() % 3 == 0 ? maker.Near(plates[rng() % plates.size()])
-                                                          : maker.Fresh());
+                                                       : maker.Fresh());
   }
   plates.push_back("AB");
   plates.push_back("ABCD1234");
@@ -405,11 +413,11 @@ TEST_F(PlateIndexTest, PlatesOfTwoAndEightCharacters) {
   EXPECT_EQ(Find(Mode::kWildcard, "*GH"), (V{2}));
   EXPECT_EQ(Find(Mode::kWildcard, "????EFGH"), (V{2}));
   EXPECT_EQ(Find(Mode::kWildcard, "AB??????"), (V{2}));
-  EXPECT_EQ(Find(Mode::kFuzzyEdit, "ABX"), (V{1}));       // "AB" + an insertion.
-  EXPECT_EQ(Find(Mode::kFuzzyEdit, "XB"), (V{1}));        // Substitution in a 2-character plate.
+  EXPECT_EQ(Find(Mode::kFuzzyEdit, "ABX"), (V{1}));  // "AB" + an insertion.
+  EXPECT_EQ(Find(Mode::kFuzzyEdit, "XB"), (V{1}));   // Substitution in a 2-character plate.
   EXPECT_EQ(Find(Mode::kFuzzyEdit, "ABCDEFGX"), (V{2, 3}));
-  EXPECT_EQ(Find(Mode::kFuzzyEdit, "BCDEFGH"), (V{2}));   // First character deleted.
-  EXPECT_EQ(Find(Mode::kFuzzyEdit, "ABCDEF"), (V{3}));    // "ABCDEFG" with the last deleted.
+  EXPECT_EQ(Find(Mode::kFuzzyEdit, "BCDEFGH"), (V{2}));  // First character deleted.
+  EXPECT_EQ(Find(Mode::kFuzzyEdit, "ABCDEF"), (V{3}));   // "ABCDEFG" with the last deleted.
 }
 
 TEST_F(PlateIndexTest, OneEditAtEitherEnd) {
@@ -429,11 +437,11 @@ TEST_F(PlateIndexTest, ConfusionClassesAndOneEditCombine) {
   Add("8OL5AC", 3);
   EXPECT_EQ(Find(Mode::kFuzzyClass, "BDL5A8"), (V{1, 2}));  // 8/B, O/D, 1/I/L.
   EXPECT_EQ(Find(Mode::kExact, "8OL5AB"), (V{1}));
-  EXPECT_EQ(Find(Mode::kFuzzyEdit, "B0I5B"), (V{1, 2}));         // Confusables + a deletion.
+  EXPECT_EQ(Find(Mode::kFuzzyEdit, "B0I5B"), (V{1, 2}));  // Confusables + a deletion.
   EXPECT_EQ(Find(Mode::kFuzzyEdit, "B0I5A"), (V{1, 2, 3}));
-  EXPECT_EQ(Find(Mode::kFuzzyEdit, "BQ1SAX"), (V{1, 2, 3}));     // Confusables + a substitution.
-  EXPECT_EQ(Find(Mode::kFuzzyEdit, "B0I5AB7"), (V{1, 2}));       // Confusables + an insertion.
-  EXPECT_EQ(Find(Mode::kFuzzyEdit, "B0I5AXY"), V{});             // Two edits.
+  EXPECT_EQ(Find(Mode::kFuzzyEdit, "BQ1SAX"), (V{1, 2, 3}));  // Confusables + a substitution.
+  EXPECT_EQ(Find(Mode::kFuzzyEdit, "B0I5AB7"), (V{1, 2}));    // Confusables + an insertion.
+  EXPECT_EQ(Find(Mode::kFuzzyEdit, "B0I5AXY"), V{});          // Two edits.
   EXPECT_EQ(Find(Mode::kFuzzyClass, "8OL5AX"), V{});
 }
 
@@ -466,8 +474,7 @@ TEST_F(PlateIndexTest, FiltersOrderAndLimit) {
   std::vector<uint32_t> unsorted{7, 1};
   EXPECT_EQ(index_.Search({.text = "7ABC123", .cameras = &unsorted}).status().code(),
             Code::kInvalidArgument);
-  EXPECT_EQ(index_.Search({.text = "7ABC123", .limit = 0}).status().code(),
-            Code::kInvalidArgument);
+  EXPECT_EQ(index_.Search({.text = "7ABC123", .limit = 0}).status().code(), Code::kInvalidArgument);
   StatusOr<PlateSearchResult> r = index_.Search({.text = "7abc-123", .limit = 2});
   ASSERT_TRUE(r.ok());
   EXPECT_TRUE(r->truncated);
@@ -521,8 +528,9 @@ TEST(PlateIndex, ConcurrentAddAndSearch) {
   std::thread writer([&] {
     std::mt19937_64 rng(1);
     for (int64_t i = 0; i < 20000; ++i) {
-      EXPECT_TRUE(index.Add({static_cast<uint64_t>(i), plates[rng() % plates.size()],
-                             static_cast<uint32_t>(rng() % 50), kT0 + i * kMinuteUs})
+      EXPECT_TRUE(index
+                      .Add({static_cast<uint64_t>(i), plates[rng() % plates.size()],
+                            static_cast<uint32_t>(rng() % 50), kT0 + i * kMinuteUs})
                       .ok());
       if (i % 2000 == 1999) index.RemoveReadsBefore(kT0 + (i - 5000) * kMinuteUs);
     }

@@ -20,6 +20,7 @@ std::map<std::string, std::set<std::string>> Expected() {
   std::set<std::string> everyone = kAccounts;
   everyone.insert("anonymous");
   everyone.insert("device");
+  everyone.insert("reader");
   const std::set<std::string> resident = {"resident"};
   const std::set<std::string> device = {"device"};
   const std::set<std::string> staff = {"admin", "officer", "supervisor", "agency_admin"};
@@ -81,6 +82,24 @@ std::map<std::string, std::set<std::string>> Expected() {
       {"GET /api/v1/evidence/{id:evd}/content", {"officer", "supervisor", "agency_admin"}},
       {"POST /api/v1/evidence/export", {"officer", "supervisor", "agency_admin"}},
       {"GET /api/v1/public/evidence-key", everyone},
+      {"POST /api/v1/plates/readers", {"agency_admin"}},
+      {"GET /api/v1/plates/readers", {"officer", "supervisor", "agency_admin"}},
+      {"POST /api/v1/plates/reads", {"reader"}},
+      {"POST /api/v1/plates/searches", {"officer", "supervisor"}},
+      {"GET /api/v1/plates/reads/{seq}/crop", {"officer", "supervisor", "agency_admin"}},
+      {"POST /api/v1/plates/agreements", {"agency_admin"}},
+      {"DELETE /api/v1/plates/agreements/{id:agr}", {"agency_admin"}},
+      {"GET /api/v1/plates/agreements", {"officer", "supervisor", "agency_admin"}},
+      {"POST /api/v1/plates/hotlists", {"officer", "supervisor", "agency_admin"}},
+      {"GET /api/v1/plates/hotlists", {"officer", "supervisor", "agency_admin"}},
+      {"GET /api/v1/plates/hotlists/{id:hot}/entries", {"officer", "supervisor", "agency_admin"}},
+      {"POST /api/v1/plates/hotlists/{id:hot}/entries", {"officer", "supervisor", "agency_admin"}},
+      {"DELETE /api/v1/plates/hotlists/{id:hot}/entries/{entry:hle}",
+       {"officer", "supervisor", "agency_admin"}},
+      {"PUT /api/v1/plates/hotlists/{id:hot}/csv", {"officer", "supervisor", "agency_admin"}},
+      {"GET /api/v1/plates/hits", {"officer", "supervisor", "agency_admin"}},
+      {"POST /api/v1/plates/hits/{id:hit}/decide", {"officer", "supervisor"}},
+      {"GET /api/v1/public/plates/transparency", everyone},
   };
 }
 
@@ -112,6 +131,7 @@ TEST(AccessMatrix, EveryRouteIsListedAndEveryCallerIsAllowedOrDeniedAsListed) {
     tokens[std::string(RoleName(r))] = t.Make(r, "u-" + std::string(RoleName(r))).token;
   }
   tokens["device"] = t.MakeCamera(t.Make(Role::kResident, "camera-owner"));
+  tokens["reader"] = t.MakeReader();
 
   auto expected = Expected();
   std::set<std::string> seen;

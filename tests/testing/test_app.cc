@@ -27,8 +27,8 @@ TestApp::TestApp(bool start, Config config, const Clock* clock) {
   }
   app_ = std::move(app).value();
   auto agency = services().agencies->Create(
-      Principal::System(), {"Test PD", "IL", false,
-                            {{39.7, -89.8}, {39.7, -89.5}, {39.9, -89.5}, {39.9, -89.8}}});
+      Principal::System(),
+      {"Test PD", "IL", false, {{39.7, -89.8}, {39.7, -89.5}, {39.9, -89.5}, {39.9, -89.8}}});
   agency_ = *agency;
   EXPECT_TRUE(services().agencies->Verify(Principal::System(), agency_.id).ok());
   agency_ = *services().agencies->Get(Principal::System(), agency_.id);
@@ -51,8 +51,8 @@ TestApp::~TestApp() {
 // coordinates, and the ids of accounts, cameras, clips, uploads and motion events.
 void TestApp::ScanPublicLeaves() {
   Store* store = services().store;
-  std::vector<std::string> needles = {"acc_", "cam_", "clp_", "upl_", "mot_", "tok_",
-                                      "req_", "evd_", "shr_"};
+  std::vector<std::string> needles = {"acc_", "cam_", "clp_", "upl_", "mot_",
+                                      "tok_", "req_", "evd_", "shr_"};
   auto accounts = store->ListAccounts("");
   ASSERT_TRUE(accounts.ok());
   for (const auto& a : *accounts) {
@@ -75,8 +75,9 @@ void TestApp::ScanPublicLeaves() {
     for (const auto& n : needles) {
       // A needle that is itself a token (a username like "owner") could only leak as a whole
       // field value; anything else must not appear at all.
-      bool token = n.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_.") ==
-                   std::string::npos && !n.ends_with("_");
+      bool token =
+          n.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_.") == std::string::npos &&
+          !n.ends_with("_");
       std::string probe = token ? "\"" + n + "\"" : n;
       EXPECT_EQ(row.leaf.find(probe), std::string::npos)
           << "public leaf " << row.index << " contains private '" << n << "': " << row.leaf;
@@ -94,8 +95,7 @@ TestApp::Login TestApp::Make(Role role, const std::string& username) {
   return Make(role, username, IsAgencyRole(role) ? agency_.id : "");
 }
 
-TestApp::Login TestApp::Make(Role role, const std::string& username,
-                             const std::string& agency_id) {
+TestApp::Login TestApp::Make(Role role, const std::string& username, const std::string& agency_id) {
   auto a = services().accounts->CreateAccount(Principal::System(),
                                               {username, "", "password1234", role, agency_id});
   EXPECT_TRUE(a.ok()) << a.status().ToString();
@@ -121,6 +121,15 @@ std::string TestApp::MakeCamera(const Login& owner, const std::string& name, Lat
   auto cam = services().cameras->Create(p, in);
   EXPECT_TRUE(cam.ok()) << cam.status().ToString();
   return cam->device_token;
+}
+
+std::string TestApp::MakeReader(const std::string& name, LatLng location) {
+  static int n = 0;
+  Login admin = Make(Role::kAgencyAdmin, "reader-admin-" + std::to_string(++n));
+  Principal p = *services().accounts->Authenticate("", admin.token);
+  auto r = services().plates->RegisterReader(p, {name, location, 90});
+  EXPECT_TRUE(r.ok()) << r.status().ToString();
+  return r->token;
 }
 
 api::HttpClient::Headers Bearer(const std::string& token) {

@@ -37,6 +37,10 @@ class TestApp {
   std::string MakeCamera(const Login& owner, const std::string& name = "porch");
   std::string MakeCamera(const Login& owner, const std::string& name, LatLng location,
                          SharingPreference sharing = SharingPreference::kAsk);
+  // A licence-plate reader of the test agency (registered by a new agency admin); returns its
+  // token.
+  std::string MakeReader(const std::string& name = "Main St northbound",
+                         LatLng location = LatLng{39.8, -89.65});
   const Agency& agency() const { return agency_; }
 
  private:
