@@ -358,11 +358,16 @@ Status Config::Validate() const {
   }
   CANVASS_RETURN_IF_ERROR(Range("plates.retention_days", plates.rules.retention_days, 1, 3650));
   for (const auto& [state, rules] : plates.states) {
+    if (state.size() != 2 || !std::isupper(static_cast<unsigned char>(state[0])) ||
+        !std::isupper(static_cast<unsigned char>(state[1]))) {
+      return InvalidArgumentError("config section [plates.states." + state +
+                                  "] must name a two-letter upper-case state code");
+    }
     CANVASS_RETURN_IF_ERROR(
         Range("plates.states." + state + ".retention_days", rules.retention_days, 1, 3650));
   }
   CANVASS_RETURN_IF_ERROR(Range("plates.min_reason_chars", plates.min_reason_chars, 1, 1000));
-  CANVASS_RETURN_IF_ERROR(Range("plates.max_results", plates.max_results, 1, 1'000'000));
+  CANVASS_RETURN_IF_ERROR(Range("plates.max_results", plates.max_results, 100, 1'000'000));
   static const std::set<std::string> kLevels = {"trace", "debug",    "info", "warn",
                                                 "error", "critical", "off"};
   if (!kLevels.count(log.level)) {

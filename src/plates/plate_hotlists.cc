@@ -131,6 +131,9 @@ StatusOr<canvass::HotListEntry> PlateService::AddEntry(const Principal& member,
   CANVASS_ASSIGN_OR_RETURN(canvass::Agency agency, MemberAgency(member));
   CANVASS_ASSIGN_OR_RETURN(canvass::HotList list, OwnList(store_, agency, list_id));
   CANVASS_RETURN_IF_ERROR(ValidateEntry(&e));
+  if (e.expires_at_us != 0 && e.expires_at_us <= clock_->NowMicros()) {
+    return InvalidArgumentError("expires_at is in the past");
+  }
   e.id = random_->NewId("hle");
   e.list_id = list.id;
   if (e.source.empty()) e.source = "manual";

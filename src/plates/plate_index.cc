@@ -1,32 +1,33 @@
 // PlateIndex's structure (docs/design/plate-index.md has the reasoning and the measurements).
 //
-// Distinct plates get a dense uint32 plate id (freed ids are reused). Per plate id:
-//   plates_[id]  the plate packed in 8 bytes (PackPlate; 0 for a free id),
-//   keys_[id]    its confusion key, packed the same way,
-//   reads_[id]   its reads in one allocation, sorted by time (ReadList).
-// Around them, four indexes over distinct plates (about 5 reads per plate, so every structure
-// per plate costs a fifth of its size per read):
-//   plate_table_  hash(plate) -> id: exact search and Add. One probe.
-//   key_table_    hash(confusion key) -> ids: kFuzzyClass. One probe.
-//   edit_table_   hash(piece key) -> ids: kFuzzyEdit (see "One edit" below). Up to 12 probes.
-//   postings_     trigram -> sorted plate ids: kWildcard. Trigrams run over "^PLATE$", so a
-//                 plate of n characters has n of them. A pattern's literal runs, with '^' where
-//                 it does not start with '*' and '$' where it does not end with one, give
-//                 trigrams that every matching plate contains ("7AB*": "^7A", "7AB"); the
-//                 posting lists are intersected smallest first and the survivors checked
-//                 against the pattern. Patterns without any (e.g. "*AB*", "A?B*") scan the
-//                 packed plates with a branch-free filter instead: O(plates). Patterns
-//                 without '*' or a trigram ("?AB?") check the plates of their length, listed
-//                 per length (by_length).
+// Distinct plates get a dense uint32 plate id (freed ids are reused, highest first). Per id:
+//   plates[id]  the plate packed in 8 bytes (PackPlate; 0 for a free id),
+//   keys[id]    its confusion key, packed the same way,
+//   newest[id]  the time of its newest read,
+//   reads[id]   its reads in one allocation, sorted by time (ReadList).
+// Around them, indexes over distinct plates (about 5 reads per plate, so every structure per
+// plate costs a fifth of its size per read):
+//   plate_table  hash(plate) -> id: exact search and Add. One probe.
+//   key_table    hash(confusion key) -> ids: kFuzzyClass. One probe.
+//   edit_table   hash(piece key) -> ids: kFuzzyEdit (see "One edit" below). Up to 12 probes.
+//   postings     trigram -> sorted plate ids: kWildcard. Trigrams run over "^PLATE$", so a
+//                plate of n characters has n of them. A pattern's literal runs, with '^' where
+//                it does not start with '*' and '$' where it does not end with one, give
+//                trigrams that every matching plate contains ("7AB*": "^7A", "7AB"); the
+//                posting lists are intersected smallest first and the survivors checked
+//                against the pattern. Patterns without '*' or a trigram ("?AB?") check the
+//                plates of their length (by_length); patterns with '*' and no trigram
+//                ("*AB*", "A?B*") scan the packed plates with a vectorised filter: O(plates).
+//   buckets      retention: per 10 minutes, the plates read then.
 // A search finds its plate ids, then walks each plate's reads (filtered by time and camera,
-// O(1) each) and keeps the `limit` newest with nth_element: O(candidates + reads of the
-// matching plates).
+// O(1) each) keeping the `limit` newest; once it holds `limit`, plates whose newest read is
+// older than all of them are skipped unread. O(candidates + reads of the plates visited).
 //
 // One edit. The key q matches the stored key p when lev(p, q) <= 1. Split p (length n) into k =
 // min(4, n) non-empty pieces at b_0 = 0 < b_1 < ... < b_k = n. An edit at position i of p lies
 // in some piece j (b_j <= i < b_{j+1} for a substitution or deletion, b_j <= i <= b_{j+1} for
 // an insertion), so the prefix p[0, b_j) and the suffix p[b_{j+1}, n) are intact in q, as q's
-// prefix and suffix. Each plate therefore enters edit_table_ k times, under (n, j, prefix,
+// prefix and suffix. Each plate therefore enters edit_table k times, under (n, j, prefix,
 // suffix); a query looks up, for each n in {m - 1, m, m + 1} and each j, its own prefix of
 // b_j characters and suffix of n - b_{j+1} characters, and checks the candidates' keys exactly.
 // The pieces leave 4 to 6 of 7 characters in each key, so buckets hold about one plate.

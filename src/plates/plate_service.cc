@@ -40,6 +40,20 @@ bool ValidWord(std::string_view s) {  // colour, type: short lower-case words
   return true;
 }
 
+std::string_view ModeName(PlateSearchMode m) {
+  switch (m) {
+    case PlateSearchMode::kExact:
+      return "exact";
+    case PlateSearchMode::kWildcard:
+      return "wildcard";
+    case PlateSearchMode::kFuzzyClass:
+      return "fuzzy";
+    case PlateSearchMode::kFuzzyEdit:
+      return "fuzzy_edit";
+  }
+  return "exact";
+}
+
 }  // namespace
 
 PlateService::PlateService(Store* store, FileSystem* fs, const Clock* clock, Random* random,
@@ -150,9 +164,8 @@ StatusOr<std::vector<canvass::PlateReader>> PlateService::ListReaders(const Prin
 
 // ---- ingest ----------------------------------------------------------------------------------
 
-std::string PlateService::CropPath(const std::string& reader_id,
-                                   const std::string& read_uid) const {
-  return data_dir_ + "/crops/" + reader_id + "/" + Sha256Hex(read_uid).substr(0, 32);
+std::string PlateService::PackPath(const std::string& pack) const {
+  return data_dir_ + "/crops/" + pack;
 }
 
 media::ClipKey PlateService::CropKey(const std::string& reader_id,
@@ -165,20 +178,6 @@ media::ClipKey PlateService::CropKey(const std::string& reader_id,
   media::ClipKey key;
   std::copy(d.begin(), d.end(), key.begin());
   return key;
-}
-
-Status PlateService::WriteCrop(const canvass::PlateRead& r, const std::string& jpeg) {
-  const std::string path = CropPath(r.reader_id, r.read_uid);
-  CANVASS_RETURN_IF_ERROR(fs_->CreateDirs(path.substr(0, path.rfind('/'))));
-  CANVASS_ASSIGN_OR_RETURN(auto file, fs_->NewWritableFile(path + ".tmp"));
-  media::SegmentWriter writer(CropKey(r.reader_id, r.read_uid), static_cast<int64_t>(jpeg.size()),
-                              0, file.get());
-  Status s = writer.Append(jpeg);
-  if (s.ok()) s = file->Sync();
-  if (s.ok()) s = file->Close();
-  if (s.ok()) s = fs_->Rename(path + ".tmp", path);
-  if (!s.ok()) fs_->RemoveFile(path + ".tmp").IgnoreError();
-  return s;
 }
 
 StatusOr<IngestResult> PlateService::Ingest(const Principal& device,
@@ -235,10 +234,20 @@ StatusOr<IngestResult> PlateService::Ingest(const Principal& device,
     reads.push_back(std::move(r));
   }
 
-  // Crops first, each durable: a committed read never points at a missing crop. A crop whose
-  // batch then fails is an orphan until the retry rewrites it.
+  // Crops first, durable before the rows that point at them: the batch's crops, each sealed
+  // on its own (one clip-format segment under a key derived for the read), go into one pack
+  // file written and fsynced once, so a batch costs one file and one fsync, not one per crop.
+  std::string pack_name, pack;
   for (size_t i = 0; i < reads.size(); ++i) {
-    if (!in[i].crop_jpeg.empty()) CANVASS_RETURN_IF_ERROR(WriteCrop(reads[i], in[i].crop_jpeg));
+    if (in[i].crop_jpeg.empty()) continue;
+    if (pack_name.empty()) pack_name = reader.id + "/" + random_->NewId("pk");
+    reads[i].crop_pack = pack_name;
+    reads[i].crop_offset = static_cast<int64_t>(pack.size());
+    pack += media::EncryptSegment(CropKey(reader.id, reads[i].read_uid), 0, true, in[i].crop_jpeg);
+  }
+  if (!pack_name.empty()) {
+    CANVASS_RETURN_IF_ERROR(fs_->CreateDirs(data_dir_ + "/crops/" + reader.id));
+    CANVASS_RETURN_IF_ERROR(fs_->WriteFileAtomic(PackPath(pack_name), pack));
   }
 
   // Hot lists: every agency entitled to this reader's reads.
@@ -264,13 +273,18 @@ StatusOr<IngestResult> PlateService::Ingest(const Principal& device,
 
   AuditEvent ev = MakeAuditEvent(device, *clock_, "plate.ingest", "plate_read", reader.id);
   ev.actor_agency_id = reader.agency_id;
-  int64_t inserted = 0;
+  std::vector<bool> is_new;
   CANVASS_ASSIGN_OR_RETURN(std::vector<int64_t> seqs,
-                           store_->AppendPlateReads(reads, hits, ev, &inserted));
+                           store_->AppendPlateReads(reads, hits, ev, &is_new));
   IngestResult result;
   result.received = static_cast<int64_t>(reads.size());
-  result.stored = inserted;
-  result.duplicates = result.received - inserted;
+  result.stored = std::count(is_new.begin(), is_new.end(), true);
+  result.duplicates = result.received - result.stored;
+  if (!pack_name.empty()) {
+    bool used = false;
+    for (size_t i = 0; i < reads.size(); ++i) used = used || (is_new[i] && reads[i].crop_bytes > 0);
+    if (!used) fs_->RemoveFile(PackPath(pack_name)).IgnoreError();  // a retry: crops stored before
+  }
 
   // The index, then the alerts. A duplicate (retried) read is in the index already.
   const uint32_t camera = ReaderIndex(reader.id);
@@ -280,13 +294,13 @@ StatusOr<IngestResult> PlateService::Ingest(const Principal& device,
         index_.Add({static_cast<uint64_t>(seqs[i]), reads[i].plate, camera, reads[i].read_at_us});
     if (!added.ok() && added.code() != Code::kAlreadyExists) return added;
   }
-  if (inserted > 0) {
-    for (size_t k = 0; k < hits.size(); ++k) {
-      const size_t i = found[k].first;
-      hits[k].read_seq = seqs[i];
-      PublishHit(hits[k], reads[i], found[k].second);
-      ++result.hits;
-    }
+  // Only a new read's hits were stored; a retried read raised its alerts the first time.
+  for (size_t k = 0; k < hits.size(); ++k) {
+    const size_t i = found[k].first;
+    if (!is_new[i]) continue;
+    hits[k].read_seq = seqs[i];
+    PublishHit(hits[k], reads[i], found[k].second);
+    ++result.hits;
   }
   return result;
 }
@@ -337,12 +351,9 @@ StatusOr<SearchResult> PlateService::Search(const Principal& member, const Searc
   SearchResult out;
   out.decision = policy::EvaluateSearch(requests_config_, config_,
                                         {agency.state, in.offense_type, in.reason, in.case_number});
-  json::object query{{"mode", static_cast<int>(in.mode)},
-                     {"text", in.text},
-                     {"from_us", in.from_us},
-                     {"to_us", in.to_us},
-                     {"reason", in.reason},
-                     {"offense_type", in.offense_type}};
+  json::object query{{"mode", ModeName(in.mode)}, {"text", in.text},
+                     {"from_us", in.from_us},     {"to_us", in.to_us},
+                     {"reason", in.reason},       {"offense_type", in.offense_type}};
   if (out.decision.verdict != policy::PolicyDecision::Verdict::kAllowed) {
     AuditEvent ev = MakeAuditEvent(member, *clock_, "plate.search_refuse", "plate_search", "");
     ev.reason_code = out.decision.DecidingRule();
@@ -357,10 +368,11 @@ StatusOr<SearchResult> PlateService::Search(const Principal& member, const Searc
   // Scope: the readers of every agency the searcher may search, narrowed by the filters.
   CANVASS_ASSIGN_OR_RETURN(std::vector<std::string> agencies, Scope(agency));
   std::vector<uint32_t> cameras;
-  std::set<std::string> agencies_used;
+  std::set<std::string> agencies_used, in_scope;
   for (const auto& id : agencies) {
     CANVASS_ASSIGN_OR_RETURN(auto readers, store_->ListPlateReaders(id));
     for (const auto& r : readers) {
+      in_scope.insert(r.id);
       if (!in.reader_ids.empty() &&
           std::find(in.reader_ids.begin(), in.reader_ids.end(), r.id) == in.reader_ids.end()) {
         continue;
@@ -371,12 +383,9 @@ StatusOr<SearchResult> PlateService::Search(const Principal& member, const Searc
     }
   }
   for (const auto& wanted : in.reader_ids) {
-    bool known = false;
-    for (uint32_t c : cameras) {
-      std::lock_guard lock(readers_mu_);
-      known = known || reader_ids_[c] == wanted;
+    if (!in_scope.count(wanted)) {
+      return NotFoundError("reader " + wanted + " is not one this agency may search");
     }
-    if (!known) return NotFoundError("reader " + wanted + " is not one this agency may search");
   }
   std::sort(cameras.begin(), cameras.end());
   out.readers_searched = static_cast<int64_t>(cameras.size());
@@ -421,11 +430,12 @@ StatusOr<std::string> PlateService::Crop(const Principal& member, int64_t seq) {
     return NotFoundError("read " + std::to_string(seq) + " not found");
   }
   if (r.crop_bytes == 0) return NotFoundError("read " + std::to_string(seq) + " has no crop");
-  CANVASS_ASSIGN_OR_RETURN(auto file, fs_->OpenRandomAccess(CropPath(r.reader_id, r.read_uid)));
+  CANVASS_ASSIGN_OR_RETURN(auto file, fs_->OpenRandomAccess(PackPath(r.crop_pack)));
   CANVASS_ASSIGN_OR_RETURN(
-      auto reader,
-      media::ClipReader::Open(std::move(file), CropKey(r.reader_id, r.read_uid), r.crop_bytes));
-  CANVASS_ASSIGN_OR_RETURN(std::string jpeg, reader->ReadAt(0, static_cast<size_t>(r.crop_bytes)));
+      std::string sealed,
+      file->ReadAt(r.crop_offset, static_cast<size_t>(r.crop_bytes + media::kSegmentOverheadBytes)));
+  CANVASS_ASSIGN_OR_RETURN(std::string jpeg, media::DecryptSegment(CropKey(r.reader_id, r.read_uid),
+                                                                   0, true, sealed));
   AuditEvent ev =
       MakeAuditEvent(member, *clock_, "plate.crop_view", "plate_read", std::to_string(seq));
   CANVASS_RETURN_IF_ERROR(store_->RecordAccess(ev));
@@ -495,11 +505,11 @@ StatusOr<int64_t> PlateService::PurgeDue(int batch) {
     AuditEvent ev = MakeAuditEvent(Principal::System(), *clock_, "plate.purge", "plate_read", "");
     ev.actor_agency_id = a.id;
     ev.reason_code = "retention_" + std::to_string(days) + "d";
-    CANVASS_ASSIGN_OR_RETURN(auto deleted, store_->PurgePlateReads(a.id, cutoff, batch, ev));
-    for (const auto& r : deleted) {
-      index_.Remove(r.plate, static_cast<uint64_t>(r.seq));
-      if (r.crop_bytes > 0) fs_->RemoveFile(CropPath(r.reader_id, r.read_uid)).IgnoreError();
-    }
+    std::vector<std::string> freed;
+    CANVASS_ASSIGN_OR_RETURN(auto deleted,
+                             store_->PurgePlateReads(a.id, cutoff, batch, ev, &freed));
+    for (const auto& r : deleted) index_.Remove(r.plate, static_cast<uint64_t>(r.seq));
+    for (const auto& pack : freed) fs_->RemoveFile(PackPath(pack)).IgnoreError();
     total += static_cast<int64_t>(deleted.size());
   }
   return total;
@@ -513,6 +523,7 @@ StatusOr<std::vector<AgencyTransparency>> PlateService::Transparency() {
   const int64_t now = clock_->NowMicros();
   std::map<std::string, AgencyTransparency> by_id;
   for (const auto& a : agencies) {
+    if (!a.verified) continue;  // not yet an agency that can act
     AgencyTransparency t;
     t.agency = a;
     t.agency.boundary.clear();

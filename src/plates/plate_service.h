@@ -175,9 +175,8 @@ class PlateService {
   // Agencies entitled to match their lists against reads of `owner_agency_id`.
   StatusOr<AgencySet> EntitledToReadsOf(const std::string& owner_agency_id);
   uint32_t ReaderIndex(const std::string& reader_id);
-  std::string CropPath(const std::string& reader_id, const std::string& read_uid) const;
+  std::string PackPath(const std::string& pack) const;
   media::ClipKey CropKey(const std::string& reader_id, const std::string& read_uid) const;
-  Status WriteCrop(const canvass::PlateRead& read, const std::string& jpeg);
   void PublishHit(const canvass::PlateHit& hit, const canvass::PlateRead& read,
                   const HotListHit& h);
   Status LoadHotLists();

@@ -81,9 +81,9 @@ PolicyDecision EvaluateSearch(const RequestsConfig& requests, const PlatesConfig
   const std::string purpose =
       FindProhibitedPurpose(requests.For(p.agency_state), p.offense_type + " " + reason, &term);
   add("purpose_not_prohibited", purpose.empty(),
-      purpose.empty()
-          ? "no prohibited purpose found in the reason"
-          : "the reason mentions '" + term + "': " + purpose + " is a prohibited purpose");
+      purpose.empty() ? "no prohibited purpose found in the reason"
+                      : "the offense type or reason mentions '" + term + "': " + purpose +
+                            " is a prohibited purpose");
   const bool has_case = !plates.require_case_number || !Trim(p.case_number).empty();
   add("case_number_given", has_case,
       !plates.require_case_number ? "a case number is optional here"

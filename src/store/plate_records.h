@@ -38,6 +38,8 @@ struct PlateRead {
   std::string vehicle_color;
   std::string vehicle_type;
   int64_t crop_bytes = 0;  // 0: no crop
+  std::string crop_pack;   // the batch's crop file, relative to <data_dir>/crops
+  int64_t crop_offset = 0; // where this read's sealed crop starts in it
   std::string hold_case;   // set: kept past retention as evidence of this case
 };
 

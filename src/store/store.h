@@ -177,20 +177,22 @@ class Store {
   // Stores a batch of reads of one reader, and the hot-list hits found for them, with one audit
   // event. A read whose (reader, read_uid) is stored already is skipped with its hits (the batch
   // is idempotent). Returns each read's seq, new or existing, in batch order, and sets
-  // `*inserted` to the number of new reads.
+  // `(*is_new)[i]` for the reads stored now.
   virtual StatusOr<std::vector<int64_t>> AppendPlateReads(const std::vector<PlateRead>& reads,
                                                           const std::vector<PlateHit>& hits,
                                                           const AuditEvent& audit,
-                                                          int64_t* inserted) = 0;
+                                                          std::vector<bool>* is_new) = 0;
   // Reads by seq, in the order asked; missing ones (purged) are left out.
   virtual StatusOr<std::vector<PlateRead>> GetPlateReads(const std::vector<int64_t>& seqs) = 0;
   virtual Status ForEachPlateRead(const std::function<Status(const PlateRead&)>& fn) = 0;
   // Deletes up to `limit` reads of the agency's readers taken before `cutoff_us` and not held
   // for a case, with their hits, and records `audit` (count set by the store to the number
-  // deleted). Returns the deleted reads (their crops are the caller's to remove).
+  // deleted). Returns the deleted reads; `freed_packs` receives the crop packs no read refers to
+  // any more (their files are the caller's to remove).
   virtual StatusOr<std::vector<PlateRead>> PurgePlateReads(const std::string& agency_id,
                                                            int64_t cutoff_us, int limit,
-                                                           AuditEvent audit) = 0;
+                                                           AuditEvent audit,
+                                                           std::vector<std::string>* freed_packs) = 0;
   // Reads of the agency's readers in [from_us, to_us).
   virtual StatusOr<int64_t> CountPlateReads(const std::string& agency_id, int64_t from_us,
                                             int64_t to_us) = 0;

@@ -380,8 +380,8 @@ TEST(RequestsFlow, PoliceLearnNothingAboutWhoWasAskedOrHowTheyAnswered) {
     ExpectNothingAbout(r->body, owners);
   }
   for (const auto& o : owners) {
-    for (const std::string path : {"/api/v1/inbox/" + id, "/api/v1/clips/" + o.clip_id,
-                                   "/api/v1/clips/" + o.clip_id + "/content"}) {
+    for (const std::string& path : {"/api/v1/inbox/" + id, "/api/v1/clips/" + o.clip_id,
+                                    "/api/v1/clips/" + o.clip_id + "/content"}) {
       auto r = c->Send("GET", path, "", Bearer(officer.token));
       EXPECT_EQ(r->status, 403) << path;
       ExpectNothingAbout(r->body, owners);

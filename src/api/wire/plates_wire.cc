@@ -20,20 +20,6 @@ StatusOr<LatLng> ParsePoint(const json::value* v, const char* field) {
   return LatLng{lat->value().to_number<double>(), lng->value().to_number<double>()};
 }
 
-std::string_view ModeName(plates::PlateSearchMode m) {
-  switch (m) {
-    case plates::PlateSearchMode::kExact:
-      return "exact";
-    case plates::PlateSearchMode::kWildcard:
-      return "wildcard";
-    case plates::PlateSearchMode::kFuzzyClass:
-      return "fuzzy";
-    case plates::PlateSearchMode::kFuzzyEdit:
-      return "fuzzy_edit";
-  }
-  return "exact";
-}
-
 }  // namespace
 
 json::object PlateReaderJson(const PlateReader& r) {
@@ -150,7 +136,10 @@ StatusOr<plates::ReaderInput> ParseReaderInput(JsonObjectReader& r) {
   plates::ReaderInput in;
   CANVASS_ASSIGN_OR_RETURN(in.name, r.RequiredString("name", 100));
   CANVASS_ASSIGN_OR_RETURN(in.location, ParsePoint(r.Value("location"), "location"));
-  if (auto b = r.Int("bearing_deg")) in.bearing_deg = static_cast<int>(*b);
+  if (auto b = r.Int("bearing_deg")) {
+    if (*b < 0 || *b > 359) return InvalidArgumentError("field 'bearing_deg' must be 0 to 359");
+    in.bearing_deg = static_cast<int>(*b);
+  }
   CANVASS_RETURN_IF_ERROR(r.Finish());
   return in;
 }
@@ -235,7 +224,10 @@ StatusOr<plates::SearchInput> ParseSearchInput(JsonObjectReader& r) {
   CANVASS_ASSIGN_OR_RETURN(in.offense_type, r.RequiredString("offense_type", 64));
   CANVASS_ASSIGN_OR_RETURN(in.reason, r.RequiredString("reason", 2000));
   in.case_number = r.String("case_number", 64).value_or("");
-  in.limit = static_cast<int>(r.Int("limit").value_or(100));
+  const int64_t limit = r.Int("limit").value_or(100);
+  if (limit < 1 || limit > 1'000'000)
+    return InvalidArgumentError("field 'limit' must be 1 to 1000000");
+  in.limit = static_cast<int>(limit);
   CANVASS_RETURN_IF_ERROR(r.Finish());
   return in;
 }

@@ -1,5 +1,7 @@
 // SqliteStore: licence-plate readers, reads, hot lists, hits and sharing agreements
 // (schema/0003_plates.sql).
+#include <set>
+
 #include "store/sqlite/internal.h"
 
 namespace canvass::sqlite {
@@ -27,7 +29,7 @@ PlateReader ReadReader(const Statement& st) {
 
 constexpr char kReadCols[] =
     "seq, reader_id, read_uid, agency_id, plate, region, confidence, read_at_us, direction, "
-    "vehicle_color, vehicle_type, crop_bytes, hold_case";
+    "vehicle_color, vehicle_type, crop_bytes, crop_pack, crop_offset, hold_case";
 
 PlateRead ReadRead(const Statement& st) {
   PlateRead r;
@@ -43,7 +45,9 @@ PlateRead ReadRead(const Statement& st) {
   r.vehicle_color = st.Text(9);
   r.vehicle_type = st.Text(10);
   r.crop_bytes = st.Int(11);
-  r.hold_case = st.Text(12);
+  r.crop_pack = st.Text(12);
+  r.crop_offset = st.Int(13);
+  r.hold_case = st.Text(14);
   return r;
 }
 
@@ -151,24 +155,25 @@ StatusOr<PlateReader> SqliteStore::FindPlateReaderByToken(const std::string& has
 StatusOr<std::vector<int64_t>> SqliteStore::AppendPlateReads(const std::vector<PlateRead>& reads,
                                                              const std::vector<PlateHit>& hits,
                                                              const AuditEvent& audit,
-                                                             int64_t* inserted) {
+                                                             std::vector<bool>* is_new_out) {
   std::vector<int64_t> seqs(reads.size(), 0);
+  std::vector<bool> is_new(reads.size(), false);
   int64_t fresh = 0;
   Status s = WriteTx(nullptr, [&](Connection& c) -> Status {
     fresh = 0;
-    std::vector<bool> is_new(reads.size(), false);
+    is_new.assign(reads.size(), false);
     for (size_t i = 0; i < reads.size(); ++i) {
       const PlateRead& r = reads[i];
       CANVASS_ASSIGN_OR_RETURN(
           Statement st,
           c.Prepare("INSERT INTO plate_reads (reader_id, read_uid, agency_id, plate, region, "
                     "confidence, read_at_us, direction, vehicle_color, vehicle_type, crop_bytes, "
-                    "hold_case) VALUES (?,?,?,?,?,?,?,?,?,?,?,?) "
+                    "crop_pack, crop_offset, hold_case) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?) "
                     "ON CONFLICT (reader_id, read_uid) DO NOTHING"));
       st.Bind(1, r.reader_id).Bind(2, r.read_uid).Bind(3, r.agency_id).Bind(4, r.plate);
       st.Bind(5, r.region).Bind(6, r.confidence).Bind(7, r.read_at_us).Bind(8, r.direction);
       st.Bind(9, r.vehicle_color).Bind(10, r.vehicle_type).Bind(11, r.crop_bytes);
-      st.Bind(12, r.hold_case);
+      st.Bind(12, r.crop_pack).Bind(13, r.crop_offset).Bind(14, r.hold_case);
       CANVASS_RETURN_IF_ERROR(st.Run());
       is_new[i] = st.Changes() > 0;
       CANVASS_ASSIGN_OR_RETURN(
@@ -204,7 +209,7 @@ StatusOr<std::vector<int64_t>> SqliteStore::AppendPlateReads(const std::vector<P
     return AppendAudit(c, ev);
   });
   if (!s.ok()) return s;
-  if (inserted) *inserted = fresh;
+  if (is_new_out) *is_new_out = std::move(is_new);
   return seqs;
 }
 
@@ -235,10 +240,13 @@ Status SqliteStore::ForEachPlateRead(const std::function<Status(const PlateRead&
 
 StatusOr<std::vector<PlateRead>> SqliteStore::PurgePlateReads(const std::string& agency_id,
                                                               int64_t cutoff_us, int limit,
-                                                              AuditEvent audit) {
+                                                              AuditEvent audit,
+                                                              std::vector<std::string>* freed) {
   std::vector<PlateRead> deleted;
+  std::vector<std::string> packs;
   Status s = WriteTx(nullptr, [&](Connection& c) -> Status {
     deleted.clear();
+    packs.clear();
     CANVASS_ASSIGN_OR_RETURN(Statement st,
                              c.Prepare(std::string("SELECT ") + kReadCols +
                                        " FROM plate_reads WHERE agency_id=? AND read_at_us < ? AND "
@@ -254,10 +262,22 @@ StatusOr<std::vector<PlateRead>> SqliteStore::PurgePlateReads(const std::string&
       CANVASS_RETURN_IF_ERROR(d.Run());
     }
     if (deleted.empty()) return OkStatus();
+    std::set<std::string> touched;
+    for (const auto& r : deleted) {
+      if (!r.crop_pack.empty()) touched.insert(r.crop_pack);
+    }
+    for (const auto& pack : touched) {
+      CANVASS_ASSIGN_OR_RETURN(Statement q,
+                               c.Prepare("SELECT 1 FROM plate_reads WHERE crop_pack=? LIMIT 1"));
+      q.Bind(1, pack);
+      CANVASS_ASSIGN_OR_RETURN(bool used, q.Step());
+      if (!used) packs.push_back(pack);
+    }
     audit.count = static_cast<int64_t>(deleted.size());
     return AppendAudit(c, audit);
   });
   if (!s.ok()) return s;
+  if (freed) *freed = std::move(packs);
   return deleted;
 }
 

@@ -114,10 +114,10 @@ class SqliteStore final : public Store {
   StatusOr<PlateReader> GetPlateReader(const std::string& id) override;
   StatusOr<std::vector<PlateReader>> ListPlateReaders(const std::string& agency_id) override;
   StatusOr<PlateReader> FindPlateReaderByToken(const std::string& token_hash) override;
-  StatusOr<std::vector<int64_t>> AppendPlateReads(const std::vector<PlateRead>& reads, const std::vector<PlateHit>& hits, const AuditEvent& audit, int64_t* inserted) override;
+  StatusOr<std::vector<int64_t>> AppendPlateReads(const std::vector<PlateRead>& reads, const std::vector<PlateHit>& hits, const AuditEvent& audit, std::vector<bool>* is_new) override;
   StatusOr<std::vector<PlateRead>> GetPlateReads(const std::vector<int64_t>& seqs) override;
   Status ForEachPlateRead(const std::function<Status(const PlateRead&)>& fn) override;
-  StatusOr<std::vector<PlateRead>> PurgePlateReads(const std::string& agency_id, int64_t cutoff_us, int limit, AuditEvent audit) override;
+  StatusOr<std::vector<PlateRead>> PurgePlateReads(const std::string& agency_id, int64_t cutoff_us, int limit, AuditEvent audit, std::vector<std::string>* freed_packs) override;
   StatusOr<int64_t> CountPlateReads(const std::string& agency_id, int64_t from_us, int64_t to_us) override;
   Status CreateHotList(const HotList& list, const AuditEvent& audit) override;
   StatusOr<HotList> GetHotList(const std::string& id) override;

@@ -31,11 +31,14 @@ CREATE TABLE plate_reads (
   direction          TEXT NOT NULL DEFAULT '',         -- '', 'toward', 'away'
   vehicle_color      TEXT NOT NULL DEFAULT '',
   vehicle_type       TEXT NOT NULL DEFAULT '',
-  crop_bytes         INTEGER NOT NULL DEFAULT 0,       -- 0: no crop; else crops/<aa>/<seq>
+  crop_bytes         INTEGER NOT NULL DEFAULT 0,       -- 0: no crop
+  crop_pack          TEXT NOT NULL DEFAULT '',         -- crops/<pack>: one file per batch
+  crop_offset        INTEGER NOT NULL DEFAULT 0,       -- where this read's sealed crop starts
   hold_case          TEXT NOT NULL DEFAULT '',         -- set: evidence of a case, kept past retention
   UNIQUE (reader_id, read_uid)
 ) STRICT;
 CREATE INDEX reads_by_time ON plate_reads(read_at_us);
+CREATE INDEX reads_by_pack ON plate_reads(crop_pack) WHERE crop_pack != '';
 
 -- Hot lists: an agency's plates of interest. A list is replaced whole by an import.
 CREATE TABLE hot_lists (
