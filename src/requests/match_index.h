@@ -8,7 +8,7 @@
 //
 // The store stays the truth. The server builds the index from the store at start and tells it
 // about every change to cameras and clips; the index keeps only what matching needs: a camera's
-// id, location and flag, and each clip's interval and a 64-bit hash of its id.
+// id, location and flag, and each clip's interval and 48 bits of a hash of its id.
 // docs/design/matching.md describes the structure, its complexity and its measured memory.
 //
 // Usage:
@@ -27,6 +27,7 @@
 #include <memory>
 #include <mutex>
 #include <shared_mutex>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -34,6 +35,13 @@
 #include "geo/lat_lng.h"
 
 namespace canvass::requests {
+
+// One clip, for MatchIndex::AddClips.
+struct ClipInterval {
+  std::string_view clip_id;
+  int64_t start_us = 0;
+  int64_t end_us = 0;
+};
 
 struct MatchQuery {
   LatLng center;
@@ -64,6 +72,11 @@ class MatchIndex {
   bool AddClip(std::string_view camera_id, std::string_view clip_id, int64_t start_us,
                int64_t end_us);
 
+  // AddClip for many clips of one camera under one lock and one lookup: the initial load from
+  // the store (clips in start order make every insertion an append). Returns how many clips
+  // were stored (0 if the camera is unknown).
+  size_t AddClips(std::string_view camera_id, std::span<const ClipInterval> clips);
+
   // Removes a clip. Returns false if the camera or the clip is unknown.
   bool RemoveClip(std::string_view camera_id, std::string_view clip_id);
 
@@ -81,7 +94,8 @@ class MatchIndex {
   // (the allocator's own per-block overhead is not counted).
   size_t MemoryBytes() const;
 
-  // Releases spare capacity of the per-camera clip arrays. Call once after the initial load.
+  // Merges each spatial bucket's sorted runs of clips into one and releases spare capacity.
+  // Call once after the initial load (queries then do one binary search per bucket).
   void ShrinkToFit();
 
  private:

@@ -8,6 +8,7 @@
 #include <limits>
 #include <map>
 #include <random>
+#include <span>
 #include <string>
 #include <thread>
 #include <vector>
@@ -148,9 +149,32 @@ TEST(MatchIndex, WindowIsHalfOpenAtBothEnds) {
   EXPECT_EQ(index.Match({center, 10, from, from}), Ids({}));
 }
 
+TEST(MatchIndex, AddClipsIsManyAddClip) {
+  MatchIndex one_by_one, batch;
+  LatLng here{45.5, -73.6};
+  for (MatchIndex* index : {&one_by_one, &batch})
+    ASSERT_TRUE(index->UpsertCamera("cam", here, true));
+  std::vector<std::string> ids;
+  for (int i = 0; i < 100; ++i) ids.push_back("clp_" + std::to_string(i));
+  std::vector<ClipInterval> clips;
+  for (int i = 0; i < 100; ++i) {
+    int64_t start = kT0 + (i * 7919 % 100) * kHourUs;  // Out of order.
+    int64_t end = i % 10 == 0 ? start : start + (i % 3 == 0 ? 2 * kHourUs : 60'000'000);
+    clips.push_back({ids[i], start, end});
+    one_by_one.AddClip("cam", ids[i], start, end);
+  }
+  EXPECT_EQ(batch.AddClips("cam", clips), 90u);  // Ten empty clips refused.
+  EXPECT_EQ(batch.AddClips("cam_unknown", clips), 0u);
+  EXPECT_EQ(batch.clip_count(), one_by_one.clip_count());
+  for (int h = -2; h < 104; ++h) {
+    MatchQuery q{here, 1, kT0 + h * kHourUs + 1'800'000'000, kT0 + h * kHourUs + 1'900'000'000};
+    EXPECT_EQ(batch.Match(q), one_by_one.Match(q)) << h;
+  }
+}
+
 TEST(MatchIndex, EarlyClipIsFoundBehindManyLaterOnes) {
-  // A clip that starts first and ends last must be found through the block maxima, behind
-  // dozens of later clips that end before the window.
+  // A clip that starts first and ends last must be found behind dozens of later clips that end
+  // before the window: the scan of a bucket's clips starts the longest duration before it.
   MatchIndex index;
   LatLng center{35.68, 139.69};
   constexpr int64_t kMinuteUs = 60'000'000;
@@ -191,7 +215,8 @@ TEST(MatchIndex, ExtremeTimesAndDurationsStayExact) {
   EXPECT_FALSE(index.AddClip("cam_forever", "inverted", 6, 5));
   EXPECT_EQ(index.Match({center, 1, short_max - 1, short_max}),
             Ids({"cam_forever", "cam_max_short", "cam_min_long"}));
-  EXPECT_EQ(index.Match({center, 1, short_max, short_max + 1}), Ids({"cam_forever", "cam_min_long"}));
+  EXPECT_EQ(index.Match({center, 1, short_max, short_max + 1}),
+            Ids({"cam_forever", "cam_min_long"}));
   EXPECT_EQ(index.Match({center, 1, short_max + 1, kMax}), Ids({"cam_forever"}));
   EXPECT_EQ(index.Match({center, 1, kMin, kMin + 1}), Ids({"cam_forever"}));
 }
@@ -288,7 +313,9 @@ TEST(MatchIndex, WritesChangeTheAnswer) {
 // with the brute force.
 TEST(MatchIndex, AgreesWithBruteForceOnRandomData) {
   std::mt19937_64 rng(20261129);
-  auto uniform = [&](double lo, double hi) { return std::uniform_real_distribution<>(lo, hi)(rng); };
+  auto uniform = [&](double lo, double hi) {
+    return std::uniform_real_distribution<>(lo, hi)(rng);
+  };
   auto pick = [&](int64_t lo, int64_t hi) {
     return std::uniform_int_distribution<int64_t>(lo, hi)(rng);
   };
@@ -388,10 +415,18 @@ TEST(MatchIndex, ConcurrentMatchesAndWrites) {
     for (int i = 0; i < 20'000; ++i) {
       std::string cam = "cam_" + std::to_string(250 + rng() % 250);
       switch (rng() % 4) {
-        case 0: index.AddClip(cam, "c" + std::to_string(i), kT0 + i, kT0 + i + 10); break;
-        case 1: index.RemoveClip(cam, "c" + std::to_string(i - 1)); break;
-        case 2: index.RemoveCamera(cam); break;
-        default: index.UpsertCamera(cam, {center.lat_deg, center.lng_deg + 1e-5}, rng() % 2); break;
+        case 0:
+          index.AddClip(cam, "c" + std::to_string(i), kT0 + i, kT0 + i + 10);
+          break;
+        case 1:
+          index.RemoveClip(cam, "c" + std::to_string(i - 1));
+          break;
+        case 2:
+          index.RemoveCamera(cam);
+          break;
+        default:
+          index.UpsertCamera(cam, {center.lat_deg, center.lng_deg + 1e-5}, rng() % 2);
+          break;
       }
     }
   });
@@ -399,6 +434,217 @@ TEST(MatchIndex, ConcurrentMatchesAndWrites) {
   stop = true;
   for (auto& r : readers) r.join();
   EXPECT_GT(matches.load(), 0);
+}
+
+// Many cameras in one bucket, their clips added in no order (so that the bucket holds several
+// runs), then moved, removed and re-added; every answer is compared with the brute force, before
+// and after ShrinkToFit merges the runs.
+TEST(MatchIndex, OneCrowdedBucketAgreesWithBruteForce) {
+  std::mt19937_64 rng(42);
+  auto pick = [&](int64_t lo, int64_t hi) {
+    return std::uniform_int_distribution<int64_t>(lo, hi)(rng);
+  };
+  MatchIndex index;
+  BruteForce brute;
+  const LatLng spot{51.5007, -0.1246};
+  const LatLng elsewhere{51.52, -0.10};  // About 2.3 km away: another bucket.
+  auto near = [&](const LatLng& p) {     // Within ~50 m: the same level-14 cell, almost always.
+    return LatLng{p.lat_deg + pick(-400, 400) * 1e-6, p.lng_deg + pick(-400, 400) * 1e-6};
+  };
+  constexpr int kCameras = 150;  // More runs than a bulk load leaves unmerged (64).
+  auto cam_id = [](int64_t i) { return "cam_" + std::to_string(i); };
+  for (int i = 0; i < kCameras; ++i) {
+    LatLng p = near(spot);
+    index.UpsertCamera(cam_id(i), p, i % 7 != 0);
+    brute.UpsertCamera(cam_id(i), p, i % 7 != 0);
+  }
+  const int64_t kSpanUs = 48 * kHourUs;
+  std::vector<std::pair<std::string, std::string>> clips;
+  auto add = [&](int n) {
+    for (int i = 0; i < n; ++i) {
+      std::string cam = cam_id(pick(0, kCameras - 1));
+      std::string clip = "clp_" + std::to_string(clips.size());
+      int64_t start = kT0 + pick(0, kSpanUs);
+      int64_t end = start + (pick(0, 20) == 0 ? pick(2, 9) * kHourUs : pick(1, 300) * 1'000'000);
+      index.AddClip(cam, clip, start, end);
+      brute.AddClip(cam, clip, start, end);
+      clips.emplace_back(cam, clip);
+    }
+  };
+  auto check = [&](const char* when) {
+    ASSERT_EQ(index.clip_count(), brute.clip_count()) << when;
+    for (int i = 0; i < 200; ++i) {
+      int64_t from = kT0 + pick(-kHourUs, kSpanUs);
+      MatchQuery q{pick(0, 1) ? spot : elsewhere, 200, from, from + pick(1, 3 * kHourUs)};
+      ASSERT_EQ(index.Match(q), brute.Match(q)) << when << " query " << i;
+    }
+  };
+  // A bulk load, camera by camera with clips in start order; one camera has a crowd of clips
+  // a microsecond apart.
+  for (int i = 0; i < kCameras; ++i) {
+    std::vector<std::string> ids;
+    std::vector<int64_t> starts;
+    int n = i == 17 ? 100 : static_cast<int>(pick(0, 40));
+    for (int j = 0; j < n; ++j)
+      starts.push_back(i == 17 ? kT0 + kHourUs + j : kT0 + pick(0, kSpanUs));
+    std::sort(starts.begin(), starts.end());
+    starts.erase(std::unique(starts.begin(), starts.end()), starts.end());
+    for (size_t j = 0; j < starts.size(); ++j)
+      ids.push_back("bulk_" + std::to_string(i) + "_" + std::to_string(j));
+    std::vector<ClipInterval> batch;
+    for (size_t j = 0; j < starts.size(); ++j) {
+      int64_t end = starts[j] + (j % 9 == 0 ? 5 * kHourUs : pick(1, 300) * 1'000'000);
+      batch.push_back({ids[j], starts[j], end});
+      brute.AddClip(cam_id(i), ids[j], starts[j], end);
+      clips.emplace_back(cam_id(i), ids[j]);
+    }
+    ASSERT_EQ(index.AddClips(cam_id(i), batch), batch.size());
+    if (i == 30) check("half loaded");
+  }
+  check("bulk loaded");
+  add(3000);
+  check("loaded");
+  index.ShrinkToFit();
+  check("shrunk");
+  for (int round = 0; round < 4; ++round) {
+    for (int i = 0; i < 300; ++i) {
+      auto& [cam, clip] = clips[pick(0, clips.size() - 1)];
+      index.RemoveClip(cam, clip);
+      brute.RemoveClip(cam, clip);
+    }
+    add(500);
+    for (int i = 0; i < 10; ++i) {
+      std::string cam = cam_id(pick(0, kCameras - 1));
+      switch (pick(0, 2)) {
+        case 0:
+          index.RemoveCamera(cam);
+          brute.RemoveCamera(cam);
+          break;
+        default: {
+          LatLng p = near(pick(0, 1) ? spot : elsewhere);
+          index.UpsertCamera(cam, p, true);
+          brute.UpsertCamera(cam, p, true);
+        }
+      }
+    }
+    check("after writes");
+  }
+  index.ShrinkToFit();
+  check("shrunk again");
+}
+
+// A camera that leaves a bucket takes its clips along; the camera that takes its place in the
+// old bucket keeps its own, and can still have them removed by id.
+TEST(MatchIndex, MovedOrRemovedCameraTakesItsClipsAlong) {
+  MatchIndex index;
+  const LatLng here{40.4168, -3.7038}, there{40.45, -3.70};
+  for (const char* cam : {"cam_a", "cam_b", "cam_c"})
+    ASSERT_TRUE(index.UpsertCamera(cam, here, true));
+  // cam_a: hour 0; cam_b: hour 1; cam_c (the bucket's last entry): hours 2 and 3.
+  ASSERT_TRUE(index.AddClip("cam_a", "a0", kT0, kT0 + 10));
+  ASSERT_TRUE(index.AddClip("cam_b", "b1", kT0 + kHourUs, kT0 + kHourUs + 10));
+  ASSERT_TRUE(index.AddClip("cam_c", "c2", kT0 + 2 * kHourUs, kT0 + 2 * kHourUs + 10));
+  ASSERT_TRUE(index.AddClip("cam_c", "c3", kT0 + 3 * kHourUs, kT0 + 3 * kHourUs + 10));
+  auto hour = [&](const LatLng& p, int h) {
+    return index.Match({p, 100, kT0 + h * kHourUs, kT0 + h * kHourUs + 10});
+  };
+
+  ASSERT_TRUE(index.UpsertCamera("cam_a", there, true));  // cam_c moves into cam_a's position.
+  EXPECT_EQ(hour(here, 0), Ids({}));
+  EXPECT_EQ(hour(there, 0), Ids({"cam_a"}));
+  EXPECT_EQ(hour(here, 1), Ids({"cam_b"}));
+  EXPECT_EQ(hour(here, 2), Ids({"cam_c"}));
+  EXPECT_EQ(hour(here, 3), Ids({"cam_c"}));
+  EXPECT_TRUE(index.RemoveClip("cam_c", "c2"));
+  EXPECT_FALSE(index.RemoveClip("cam_b", "c3"));  // Another camera's clip.
+  EXPECT_EQ(hour(here, 2), Ids({}));
+  EXPECT_EQ(hour(here, 3), Ids({"cam_c"}));
+  EXPECT_TRUE(index.RemoveClip("cam_a", "a0"));
+  EXPECT_EQ(hour(there, 0), Ids({}));
+  ASSERT_TRUE(index.AddClip("cam_a", "a0", kT0, kT0 + 10));
+  ASSERT_TRUE(index.UpsertCamera("cam_a", here, true));  // Back, with its clip.
+  EXPECT_EQ(hour(here, 0), Ids({"cam_a"}));
+  EXPECT_EQ(index.clip_count(), 3u);
+
+  EXPECT_TRUE(index.RemoveCamera("cam_b"));  // Its clip goes; the others' stay.
+  EXPECT_EQ(index.clip_count(), 2u);
+  EXPECT_EQ(hour(here, 1), Ids({}));
+  EXPECT_EQ(hour(here, 0), Ids({"cam_a"}));
+  EXPECT_EQ(hour(here, 3), Ids({"cam_c"}));
+  ASSERT_TRUE(index.UpsertCamera("cam_d", here, true));  // Nothing of cam_b comes back.
+  EXPECT_EQ(hour(here, 1), Ids({}));
+  EXPECT_TRUE(index.RemoveCamera("cam_a"));
+  EXPECT_TRUE(index.RemoveCamera("cam_c"));
+  EXPECT_EQ(index.clip_count(), 0u);
+  EXPECT_EQ(hour(here, 3), Ids({}));
+}
+
+// Re-adding a clip replaces its end wherever its first entry was stored: in a bulk-loaded run,
+// in a run merged by ShrinkToFit, or among the long clips.
+TEST(MatchIndex, ReAddedClipReplacesItsEndAcrossRuns) {
+  MatchIndex index;
+  const LatLng here{-33.87, 151.21};
+  ASSERT_TRUE(index.UpsertCamera("cam", here, true));
+  ASSERT_TRUE(index.UpsertCamera("cam_other", here, true));
+  std::vector<std::string> ids;
+  std::vector<ClipInterval> clips;
+  for (int i = 0; i < 50; ++i) ids.push_back("c" + std::to_string(i));
+  for (int i = 0; i < 50; ++i) clips.push_back({ids[i], kT0 + i * kHourUs, kT0 + i * kHourUs + 10});
+  ASSERT_EQ(index.AddClips("cam", clips), 50u);
+  ASSERT_EQ(index.AddClips("cam_other", clips), 50u);  // Same ids, another camera.
+  ASSERT_TRUE(index.AddClip("cam", "late", kT0 + 100 * kHourUs, kT0 + 100 * kHourUs + 10));
+  auto at = [&](int64_t t) { return index.Match({here, 10, t, t + 1}); };
+  EXPECT_EQ(at(kT0 + 5 * kHourUs + 5), Ids({"cam", "cam_other"}));
+
+  ASSERT_TRUE(index.AddClip("cam", "c5", kT0 + 5 * kHourUs, kT0 + 5 * kHourUs + 3));  // Shorter.
+  EXPECT_EQ(at(kT0 + 5 * kHourUs + 5), Ids({"cam_other"}));
+  EXPECT_EQ(index.clip_count(), 101u);
+  index.ShrinkToFit();
+  ASSERT_TRUE(index.AddClip("cam", "c7", kT0 + 7 * kHourUs, kT0 + 9 * kHourUs));  // Now long.
+  EXPECT_EQ(at(kT0 + 8 * kHourUs + 20), Ids({"cam"}));
+  ASSERT_TRUE(index.AddClip("cam", "c7", kT0 + 7 * kHourUs, kT0 + 7 * kHourUs + 10));  // Short.
+  EXPECT_EQ(at(kT0 + 8 * kHourUs + 20), Ids({}));
+  EXPECT_EQ(at(kT0 + 7 * kHourUs + 5), Ids({"cam", "cam_other"}));
+  EXPECT_EQ(index.clip_count(), 101u);
+  // A batch with a clip already held goes clip by clip: replaced, not doubled.
+  ASSERT_EQ(index.AddClips("cam", std::span(clips).subspan(10, 5)), 5u);
+  EXPECT_EQ(index.clip_count(), 101u);
+  EXPECT_TRUE(index.RemoveClip("cam", "c12"));
+  EXPECT_EQ(at(kT0 + 12 * kHourUs + 5), Ids({"cam_other"}));
+}
+
+// Past 65,536 cameras in one bucket a clip's tag needs more bits for its camera; every clip is
+// re-tagged, and matching and removal still find the right camera.
+TEST(MatchIndex, BucketWithMoreThan65536Cameras) {
+  MatchIndex index;
+  const LatLng spot{1.3521, 103.8198};
+  constexpr int kCameras = 65'600;
+  auto cam_id = [](int i) { return "cam_" + std::to_string(i); };
+  auto place = [&](int i) {  // Within a few metres: one level-14 cell.
+    return LatLng{spot.lat_deg + (i % 256) * 1e-7, spot.lng_deg + (i / 256) * 1e-7};
+  };
+  for (int i = 0; i < 100; ++i) {
+    ASSERT_TRUE(index.UpsertCamera(cam_id(i), place(i), true));
+    ASSERT_TRUE(index.AddClip(cam_id(i), "clp", kT0 + i * kHourUs, kT0 + i * kHourUs + 10));
+  }
+  for (int i = 100; i < kCameras; ++i) ASSERT_TRUE(index.UpsertCamera(cam_id(i), place(i), true));
+  ASSERT_TRUE(index.AddClip(cam_id(kCameras - 1), "clp", kT0 - kHourUs, kT0 - kHourUs + 10));
+  auto hour = [&](int h) {
+    return index.Match({spot, 100, kT0 + h * kHourUs, kT0 + h * kHourUs + 1});
+  };
+  EXPECT_EQ(hour(-1), Ids({"cam_65599"}));
+  EXPECT_EQ(hour(0), Ids({"cam_0"}));
+  EXPECT_EQ(hour(99), Ids({"cam_99"}));
+  EXPECT_TRUE(index.RemoveClip(cam_id(42), "clp"));
+  EXPECT_FALSE(index.RemoveClip(cam_id(43), "nope"));
+  EXPECT_EQ(hour(42), Ids({}));
+  EXPECT_EQ(hour(43), Ids({"cam_43"}));
+  EXPECT_TRUE(index.RemoveCamera(cam_id(7)));  // The last camera takes its position.
+  EXPECT_EQ(hour(7), Ids({}));
+  EXPECT_EQ(hour(-1), Ids({"cam_65599"}));
+  EXPECT_TRUE(index.RemoveClip(cam_id(kCameras - 1), "clp"));
+  EXPECT_EQ(hour(-1), Ids({}));
+  EXPECT_EQ(index.clip_count(), 98u);
 }
 
 }  // namespace
