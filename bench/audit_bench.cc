@@ -35,16 +35,16 @@
 #include "audit/tiles.h"
 #include "auditlog/audit_log.h"
 #include "auditlog/verifier.h"
+#include "bench_util.h"
 #include "store/sqlite/sqlite_store.h"
 
 namespace canvass {
 namespace {
 
-using Steady = std::chrono::steady_clock;
-
-double Seconds(Steady::time_point a, Steady::time_point b) {
-  return std::chrono::duration<double>(b - a).count();
-}
+using canvass::bench::Check;
+using canvass::bench::CpuModel;
+using canvass::bench::Seconds;
+using canvass::bench::Steady;
 
 AuditEvent Event(int i) {
   AuditEvent e;
@@ -73,20 +73,6 @@ double Median(std::vector<double> v) {
   return v.empty() ? 0 : v[v.size() / 2];
 }
 
-bool Check(const char* what, bool ok) {
-  std::printf("  %-58s %s\n", what, ok ? "PASS" : "FAIL");
-  return ok;
-}
-
-std::string CpuModel() {
-  std::ifstream in("/proc/cpuinfo");
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.rfind("model name", 0) == 0) return line.substr(line.find(':') + 2);
-  }
-  return "unknown CPU";
-}
-
 }  // namespace
 }  // namespace canvass
 
@@ -98,12 +84,17 @@ int main(int argc, char** argv) {
   double seconds = 5;
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string a = argv[i];
-    if (a == "--dir") dir = argv[i + 1];
-    else if (a == "--leaves") leaves = std::stoull(argv[i + 1]);
-    else if (a == "--writers") writers = std::stoi(argv[i + 1]);
-    else if (a == "--seconds") seconds = std::stod(argv[i + 1]);
+    if (a == "--dir")
+      dir = argv[i + 1];
+    else if (a == "--leaves")
+      leaves = std::stoull(argv[i + 1]);
+    else if (a == "--writers")
+      writers = std::stoi(argv[i + 1]);
+    else if (a == "--seconds")
+      seconds = std::stod(argv[i + 1]);
     else {
-      std::fprintf(stderr, "usage: audit_bench [--dir D] [--leaves N] [--writers N] [--seconds S]\n");
+      std::fprintf(stderr,
+                   "usage: audit_bench [--dir D] [--leaves N] [--writers N] [--seconds S]\n");
       return 1;
     }
   }
@@ -159,9 +150,10 @@ int main(int argc, char** argv) {
   std::printf("  one commit per event, 1 thread            %10.0f events/s\n", base_rate);
   std::printf("  group commit, %3d writers                 %10.0f events/s  (x%.1f)\n", writers,
               gc_rate, gc_rate / base_rate);
-  std::printf("  integrating those %lld events into tiles + one signed checkpoint: %.2f s "
-              "(%.0f leaves/s)\n",
-              static_cast<long long>(gc_events), integrate_s, gc_events / integrate_s);
+  std::printf(
+      "  integrating those %lld events into tiles + one signed checkpoint: %.2f s "
+      "(%.0f leaves/s)\n",
+      static_cast<long long>(gc_events), integrate_s, gc_events / integrate_s);
   all &= Check(">= 40,000 events/s with group commit", gc_rate >= 40'000);
   all &= Check(">= 20x one commit per event", gc_rate >= 20 * base_rate);
 
@@ -206,14 +198,15 @@ int main(int argc, char** argv) {
       std::string leaf = audit::EncodeLeaf(
           e, "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef", "");
       entry_bytes += leaf.size();
-      if (!range.Append(audit::LeafHash(leaf),
-                        [&](int level, uint64_t index, const audit::Hash& h) {
-                          auto slot = audit::TileSlotForNode(level, index);
-                          if (slot) {
-                            tiles[{slot->tile_level, slot->tile_index}].append(
-                                reinterpret_cast<const char*>(h.data()), h.size());
-                          }
-                        })
+      if (!range
+               .Append(audit::LeafHash(leaf),
+                       [&](int level, uint64_t index, const audit::Hash& h) {
+                         auto slot = audit::TileSlotForNode(level, index);
+                         if (slot) {
+                           tiles[{slot->tile_level, slot->tile_index}].append(
+                               reinterpret_cast<const char*>(h.data()), h.size());
+                         }
+                       })
                .ok()) {
         return 1;
       }
@@ -261,8 +254,10 @@ int main(int argc, char** argv) {
       if (!audit::InclusionProof(rng() % leaves, leaves, cold_read).ok()) return 1;
     }
     double cold = 20'000 / Seconds(t0, Steady::now());
-    std::printf("  inclusion proofs, random leaves, 1 thread: %.0f/s with a warm tile cache, "
-                "%.0f/s with a 1,024-tile cache\n", warm, cold);
+    std::printf(
+        "  inclusion proofs, random leaves, 1 thread: %.0f/s with a warm tile cache, "
+        "%.0f/s with a 1,024-tile cache\n",
+        warm, cold);
     all &= Check(">= 50,000 inclusion proofs/s per core (warm reader)", warm >= 50'000);
   }
 
@@ -291,9 +286,10 @@ int main(int argc, char** argv) {
     if (!root.ok() || *root != cp.root) return 1;
     double mbs = (entry_bytes + tile_bytes) / verify_s / 1e6;
     std::printf("  raw SHA-256: %.0f MB/s\n", sha_mbs);
-    std::printf("  canvass audit verify's check of all %llu leaves: %.2f s = %.0f MB/s of entries "
-                "and tiles (%.2f of SHA-256)\n",
-                static_cast<unsigned long long>(leaves), verify_s, mbs, mbs / sha_mbs);
+    std::printf(
+        "  canvass audit verify's check of all %llu leaves: %.2f s = %.0f MB/s of entries "
+        "and tiles (%.2f of SHA-256)\n",
+        static_cast<unsigned long long>(leaves), verify_s, mbs, mbs / sha_mbs);
     std::printf("    of which recomputing the root from level-0 tiles alone: %.2f s\n", root_s);
     all &= Check("verify throughput >= 0.5 of SHA-256", mbs >= 0.5 * sha_mbs);
   }

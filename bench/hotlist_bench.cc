@@ -43,26 +43,29 @@
 #include <tuple>
 #include <vector>
 
+#include "bench_util.h"
 #include "plates/hotlist_matcher.h"
 #include "plates/plate_text.h"
 
 namespace canvass {
 namespace {
 
+using canvass::bench::Check;
+using canvass::bench::CpuModel;
+using canvass::bench::Percentile;
+using canvass::bench::RssMiB;
+using canvass::bench::Seconds;
+using canvass::bench::Steady;
+
 using plates::AgencySet;
 using plates::HotListEntry;
 using plates::HotListHit;
 using plates::HotListMatcher;
-using Steady = std::chrono::steady_clock;
 
 constexpr int64_t kT0 = 1'800'000'000'000'000;
 constexpr int64_t kDayUs = 86'400'000'000;
 constexpr int kCustomLists = 49;
 constexpr int kAgencies = 10;  // agy_00 .. agy_09 own the custom lists; agy_fbi the NCIC list.
-
-double Seconds(Steady::time_point a, Steady::time_point b) {
-  return std::chrono::duration<double>(b - a).count();
-}
 
 // CPU time of the calling thread: the machine is shared, so rates are also given per CPU-second.
 double ThreadCpuSeconds() {
@@ -355,35 +358,6 @@ class Sqlite {
 };
 
 // ---- Measuring -------------------------------------------------------------------------------
-
-double RssMiB() {
-  std::ifstream in("/proc/self/status");
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.rfind("VmRSS:", 0) == 0) return std::stod(line.substr(6)) / 1024;
-  }
-  return 0;
-}
-
-double Percentile(std::vector<double> v, double p) {
-  if (v.empty()) return 0;
-  std::sort(v.begin(), v.end());
-  return v[std::min(v.size() - 1, static_cast<size_t>(p * v.size()))];
-}
-
-bool Check(const char* what, bool ok) {
-  std::printf("  %-62s %s\n", what, ok ? "PASS" : "FAIL");
-  return ok;
-}
-
-std::string CpuModel() {
-  std::ifstream in("/proc/cpuinfo");
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.rfind("model name", 0) == 0) return line.substr(line.find(':') + 2);
-  }
-  return "unknown CPU";
-}
 
 void Usage() {
   std::fprintf(stderr, "usage: hotlist_bench [--entries N] [--reads N] [--seed N]\n");

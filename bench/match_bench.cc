@@ -35,13 +35,20 @@
 #include <thread>
 #include <vector>
 
+#include "bench_util.h"
 #include "geo/geo.h"
 #include "requests/match_index.h"
 
 namespace canvass {
 namespace {
 
-using Steady = std::chrono::steady_clock;
+using canvass::bench::Check;
+using canvass::bench::CpuModel;
+using canvass::bench::Percentile;
+using canvass::bench::RssMiB;
+using canvass::bench::Seconds;
+using canvass::bench::Steady;
+using canvass::bench::ThreadCpuUs;
 
 constexpr LatLng kOrigin{41.8781, -87.6298};  // Chicago, the square's centre.
 constexpr double kHalfSideM = 25'000;
@@ -51,10 +58,6 @@ constexpr int64_t kSecondUs = 1'000'000;
 constexpr int64_t kHourUs = 3600 * kSecondUs;
 constexpr int64_t kSpanUs = 60 * 24 * kHourUs;
 constexpr double kQueryRadiusM = 1'000;
-
-double Seconds(Steady::time_point a, Steady::time_point b) {
-  return std::chrono::duration<double>(b - a).count();
-}
 
 double DegreesLat(double meters) { return meters / kEarthRadiusM * 180 / std::numbers::pi; }
 double DegreesLng(double meters, double lat_deg) {
@@ -299,43 +302,6 @@ class Sqlite {
 };
 
 // ---- Measuring -------------------------------------------------------------------------------
-
-// CPU time of the calling thread: with it, a query's time spent descheduled on a busy machine
-// can be told apart from its own cost.
-double ThreadCpuUs() {
-  timespec ts;
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-  return ts.tv_sec * 1e6 + ts.tv_nsec / 1e3;
-}
-
-double RssMiB() {
-  std::ifstream in("/proc/self/status");
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.rfind("VmRSS:", 0) == 0) return std::stod(line.substr(6)) / 1024;
-  }
-  return 0;
-}
-
-double Percentile(std::vector<double> v, double p) {
-  if (v.empty()) return 0;
-  std::sort(v.begin(), v.end());
-  return v[std::min(v.size() - 1, static_cast<size_t>(p * v.size()))];
-}
-
-bool Check(const char* what, bool ok) {
-  std::printf("  %-58s %s\n", what, ok ? "PASS" : "FAIL");
-  return ok;
-}
-
-std::string CpuModel() {
-  std::ifstream in("/proc/cpuinfo");
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.rfind("model name", 0) == 0) return line.substr(line.find(':') + 2);
-  }
-  return "unknown CPU";
-}
 
 }  // namespace
 }  // namespace canvass

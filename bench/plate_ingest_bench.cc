@@ -23,6 +23,7 @@
 #include <thread>
 #include <vector>
 
+#include "bench_util.h"
 #include "common/clock.h"
 #include "common/config.h"
 #include "common/file_system.h"
@@ -31,13 +32,11 @@
 #include "store/sqlite/sqlite_store.h"
 
 using namespace canvass;
-using Steady = std::chrono::steady_clock;
 
 namespace {
 
-double Seconds(Steady::time_point a, Steady::time_point b) {
-  return std::chrono::duration<double>(b - a).count();
-}
+using canvass::bench::Seconds;
+using canvass::bench::Steady;
 
 std::string Plate(uint64_t n) {
   static const char* kLetters = "ABCDEFGHJKLMNPRSTUVWXYZ";
@@ -81,11 +80,16 @@ int main(int argc, char** argv) {
   std::string dir = "/tmp/plate_ingest_bench";
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string f = argv[i];
-    if (f == "--reads") reads = std::atoll(argv[i + 1]);
-    else if (f == "--writers") writers = std::atoi(argv[i + 1]);
-    else if (f == "--batch") batch = std::atoi(argv[i + 1]);
-    else if (f == "--crop-kib") crop_kib = std::atoi(argv[i + 1]);
-    else if (f == "--dir") dir = argv[i + 1];
+    if (f == "--reads")
+      reads = std::atoll(argv[i + 1]);
+    else if (f == "--writers")
+      writers = std::atoi(argv[i + 1]);
+    else if (f == "--batch")
+      batch = std::atoi(argv[i + 1]);
+    else if (f == "--crop-kib")
+      crop_kib = std::atoi(argv[i + 1]);
+    else if (f == "--dir")
+      dir = argv[i + 1];
     else {
       std::fprintf(stderr, "unknown flag %s\n", f.c_str());
       return 1;
@@ -201,10 +205,11 @@ int main(int argc, char** argv) {
   const double crops_s = run(crop_reads, crop_kib * 1024, 1'000'000'000ULL);
   if (crops_s < 0) return 1;
   const double crop_mbs = static_cast<double>(crop_total) / crops_s / 1e6;
-  std::printf("  crops: %.0f MB/s through ingest (%lld reads); sequential write + fdatasync of "
-              "the same %lld MB: %.0f MB/s; ratio %.2f\n",
-              crop_mbs, static_cast<long long>(crop_reads),
-              static_cast<long long>(crop_total / 1'000'000), base_mbs, crop_mbs / base_mbs);
+  std::printf(
+      "  crops: %.0f MB/s through ingest (%lld reads); sequential write + fdatasync of "
+      "the same %lld MB: %.0f MB/s; ratio %.2f\n",
+      crop_mbs, static_cast<long long>(crop_reads), static_cast<long long>(crop_total / 1'000'000),
+      base_mbs, crop_mbs / base_mbs);
   std::printf("  index: %zu reads, %.1f bytes per read\n", svc.index().read_count(),
               static_cast<double>(svc.index().MemoryBytes()) /
                   static_cast<double>(std::max<size_t>(1, svc.index().read_count())));

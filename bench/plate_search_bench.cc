@@ -53,13 +53,20 @@
 #include <unordered_set>
 #include <vector>
 
+#include "bench_util.h"
 #include "plates/plate_index.h"
 #include "plates/plate_text.h"
 
 namespace canvass {
 namespace {
 
-using Steady = std::chrono::steady_clock;
+using canvass::bench::Check;
+using canvass::bench::CpuModel;
+using canvass::bench::Percentile;
+using canvass::bench::RssMiB;
+using canvass::bench::Seconds;
+using canvass::bench::Steady;
+
 using plates::PlateQuery;
 using plates::PlateSearchMode;
 using plates::ReadRef;
@@ -70,10 +77,6 @@ constexpr int64_t kSpanUs = 30 * kDayUs;
 constexpr uint32_t kCameras = 2000;
 constexpr uint32_t kAgencyCameras = 500;
 constexpr size_t kLimit = 1000;
-
-double Seconds(Steady::time_point a, Steady::time_point b) {
-  return std::chrono::duration<double>(b - a).count();
-}
 
 [[noreturn]] void Die(const std::string& what) {
   std::fprintf(stderr, "plate_search_bench: %s\n", what.c_str());
@@ -598,35 +601,6 @@ std::vector<ReadRef> FullScan(const Data& d, Category cat, const Query& q,
 
 // ---- Measuring
 // ---------------------------------------------------------------------------------------
-
-double RssMiB() {
-  std::ifstream in("/proc/self/status");
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.rfind("VmRSS:", 0) == 0) return std::stod(line.substr(6)) / 1024;
-  }
-  return 0;
-}
-
-double Percentile(std::vector<double> v, double p) {
-  if (v.empty()) return 0;
-  std::sort(v.begin(), v.end());
-  return v[std::min(v.size() - 1, static_cast<size_t>(p * v.size()))];
-}
-
-bool Check(const std::string& what, bool ok) {
-  std::printf("  %-72s %s\n", what.c_str(), ok ? "PASS" : "FAIL");
-  return ok;
-}
-
-std::string CpuModel() {
-  std::ifstream in("/proc/cpuinfo");
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.rfind("model name", 0) == 0) return line.substr(line.find(':') + 2);
-  }
-  return "unknown CPU";
-}
 
 void Usage() {
   std::fprintf(stderr,
