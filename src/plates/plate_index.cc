@@ -815,22 +815,18 @@ struct PlateIndex::Impl {
 
 class PlateIndex::ReadLock {
  public:
-  explicit ReadLock(const PlateIndex& m) : shared_(m.mu_, std::defer_lock) {
-    std::lock_guard turnstile(m.turnstile_);  // Queues behind a writer that waits or writes.
-    shared_.lock();
-  }
+  explicit ReadLock(const PlateIndex& m) : lock_(m.mu_) {}
 
  private:
-  std::shared_lock<std::shared_mutex> shared_;
+  std::shared_lock<WriterFirstSharedMutex> lock_;
 };
 
 class PlateIndex::WriteLock {
  public:
-  explicit WriteLock(const PlateIndex& m) : turnstile_(m.turnstile_), exclusive_(m.mu_) {}
+  explicit WriteLock(const PlateIndex& m) : lock_(m.mu_) {}
 
  private:
-  std::lock_guard<std::mutex> turnstile_;
-  std::unique_lock<std::shared_mutex> exclusive_;
+  std::unique_lock<WriterFirstSharedMutex> lock_;
 };
 
 uint64_t PackPlate(std::string_view plate) {

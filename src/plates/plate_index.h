@@ -47,6 +47,7 @@
 #include <vector>
 
 #include "common/status.h"
+#include "common/writer_first_mutex.h"
 #include "plates/plate_text.h"
 
 namespace canvass::plates {
@@ -144,10 +145,8 @@ class PlateIndex {
   class ReadLock;
   class WriteLock;
 
-  // As in requests::MatchIndex: glibc's std::shared_mutex lets readers in while a writer
-  // waits, so readers pass through `turnstile_`, which a writer holds while it waits and writes.
-  mutable std::mutex turnstile_;
-  mutable std::shared_mutex mu_;
+  // Writer-first: steady searches must not hold ingest off (common/writer_first_mutex.h).
+  mutable WriterFirstSharedMutex mu_;
   std::unique_ptr<Impl> impl_;  // Guarded by mu_.
 };
 

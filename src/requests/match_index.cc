@@ -946,22 +946,18 @@ std::vector<std::string> MatchIndex::Impl::Match(const MatchQuery& q) const {
 
 class MatchIndex::ReadLock {
  public:
-  explicit ReadLock(const MatchIndex& m) : shared_(m.mu_, std::defer_lock) {
-    std::lock_guard turnstile(m.turnstile_);  // Queues behind a writer that waits or writes.
-    shared_.lock();
-  }
+  explicit ReadLock(const MatchIndex& m) : lock_(m.mu_) {}
 
  private:
-  std::shared_lock<std::shared_mutex> shared_;
+  std::shared_lock<WriterFirstSharedMutex> lock_;
 };
 
 class MatchIndex::WriteLock {
  public:
-  explicit WriteLock(const MatchIndex& m) : turnstile_(m.turnstile_), exclusive_(m.mu_) {}
+  explicit WriteLock(const MatchIndex& m) : lock_(m.mu_) {}
 
  private:
-  std::lock_guard<std::mutex> turnstile_;
-  std::unique_lock<std::shared_mutex> exclusive_;
+  std::unique_lock<WriterFirstSharedMutex> lock_;
 };
 
 MatchIndex::MatchIndex() : impl_(std::make_unique<Impl>()) {}

@@ -32,6 +32,7 @@
 #include <string_view>
 #include <vector>
 
+#include "common/writer_first_mutex.h"
 #include "geo/lat_lng.h"
 
 namespace canvass::requests {
@@ -103,11 +104,8 @@ class MatchIndex {
   class ReadLock;
   class WriteLock;
 
-  // glibc's std::shared_mutex lets readers in while a writer waits, so steady Match traffic
-  // would hold writers off forever. Readers therefore pass through `turnstile_`, which a writer
-  // holds from the moment it starts waiting until it is done.
-  mutable std::mutex turnstile_;
-  mutable std::shared_mutex mu_;
+  // Writer-first: steady Match traffic must not hold writers off (common/writer_first_mutex.h).
+  mutable WriterFirstSharedMutex mu_;
   std::unique_ptr<Impl> impl_;  // Guarded by mu_.
 };
 
