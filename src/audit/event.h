@@ -23,12 +23,16 @@ struct AuditEvent {
   std::string object_kind;      // "account", "agency", "camera", "clip", ...
   std::string reason_code;      // Machine-readable reason, e.g. "owner_request"; may be empty.
   int64_t count = 0;            // How many objects the event touched (e.g. clips deleted).
-  int64_t at_us = 0;            // Set by the caller from the injected clock.
+  // What a search reached, published for searches only (both -1 otherwise): how many agencies'
+  // and cameras' data it covered.
+  int64_t scope_agencies = -1;
+  int64_t scope_cameras = -1;
+  int64_t at_us = 0;  // Set by the caller from the injected clock.
   // --- private ---
-  std::string actor_id;       // Account or camera id.
+  std::string actor_id;  // Account or camera id.
   std::string object_id;
-  std::string details_json;   // Free-form JSON object with the exact request; "{}" if none.
-  std::string case_number;    // Published only as an HMAC under the deployment key.
+  std::string details_json;  // Free-form JSON object with the exact request; "{}" if none.
+  std::string case_number;   // Published only as an HMAC under the deployment key.
 };
 
 }  // namespace canvass

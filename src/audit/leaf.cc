@@ -50,6 +50,10 @@ Status ValidatePublicRecord(const AuditEvent& e) {
     return InvalidArgumentError("audit agency must be an agency id");
   }
   if (e.count < 0) return InvalidArgumentError("audit count must not be negative");
+  if ((e.scope_agencies < 0) != (e.scope_cameras < 0) || e.scope_agencies < -1 ||
+      e.scope_cameras < -1) {
+    return InvalidArgumentError("audit scope: both counts or neither");
+  }
   return OkStatus();
 }
 
@@ -86,6 +90,10 @@ std::string EncodeLeaf(const AuditEvent& e, const std::string& commitment_hex,
   AppendJsonString(&out, e.reason_code);
   out += ",\"role\":";
   AppendJsonString(&out, e.actor_role);
+  if (e.scope_agencies >= 0) {
+    out += ",\"scope\":{\"agencies\":" + std::to_string(e.scope_agencies) +
+           ",\"cameras\":" + std::to_string(e.scope_cameras) + "}";
+  }
   out += ",\"time\":" + std::to_string(e.at_us / 1'000'000);
   out += ",\"type\":";
   AppendJsonString(&out, e.type);

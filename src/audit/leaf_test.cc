@@ -24,14 +24,29 @@ AuditEvent Event() {
 TEST(AuditLeaf, CanonicalEncodingIsExactlyAsSpecified) {
   AuditEvent e = Event();
   std::string priv = PrivateDetails(e);
-  EXPECT_EQ(priv,
-            R"({"actor_id":"acc_x","details":"{\"q\":\"a \\\"quoted\\\" thing\"}","object_id":"clp_y"})");
+  EXPECT_EQ(
+      priv,
+      R"({"actor_id":"acc_x","details":"{\"q\":\"a \\\"quoted\\\" thing\"}","object_id":"clp_y"})");
   std::string salt(32, '\x07');
   std::string c = Commitment(salt, priv);
   EXPECT_EQ(c, Sha256Hex(salt + priv));
-  EXPECT_EQ(EncodeLeaf(e, c, ""),
-            R"({"agency":"","case":"","commitment":")" + c +
-                R"(","count":1,"object":"clip","reason":"","role":"resident","time":1800000000,"type":"clip.view","v":1})");
+  EXPECT_EQ(
+      EncodeLeaf(e, c, ""),
+      R"({"agency":"","case":"","commitment":")" + c +
+          R"(","count":1,"object":"clip","reason":"","role":"resident","time":1800000000,"type":"clip.view","v":1})");
+}
+
+TEST(AuditLeaf, SearchScopeIsPublicOnlyAsAPair) {
+  AuditEvent e = Event();
+  EXPECT_TRUE(ValidatePublicRecord(e).ok());
+  e.scope_agencies = 1;
+  EXPECT_FALSE(ValidatePublicRecord(e).ok());  // cameras missing
+  e.scope_cameras = 12;
+  EXPECT_TRUE(ValidatePublicRecord(e).ok());
+  EXPECT_NE(EncodeLeaf(e, std::string(64, 'a'), "").find(R"("scope":{"agencies":1,"cameras":12})"),
+            std::string::npos);
+  e.scope_cameras = -5;
+  EXPECT_FALSE(ValidatePublicRecord(e).ok());
 }
 
 TEST(AuditLeaf, PublicRecordsHoldOnlyTokens) {

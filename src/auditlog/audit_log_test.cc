@@ -70,9 +70,9 @@ TEST_F(AuditLogTest, IntegratesVerifiesAndProves) {
   for (uint64_t i : {0u, 1u, 255u, 256u, 511u, 599u}) {
     auto proof = log_->InclusionProof(i, 600);
     ASSERT_TRUE(proof.ok()) << proof.status().ToString();
-    EXPECT_TRUE(audit::VerifyInclusion(audit::LeafHash(log_->LeafFor(rows[i])), i, 600, *proof,
-                                       cp.root)
-                    .ok())
+    EXPECT_TRUE(
+        audit::VerifyInclusion(audit::LeafHash(log_->LeafFor(rows[i])), i, 600, *proof, cp.root)
+            .ok())
         << i;
   }
   EXPECT_FALSE(log_->InclusionProof(600, 600).ok());
@@ -167,8 +167,8 @@ TEST(AuditLeafShape, AcceptsExactlyCanonicalLeaves) {
   std::string good = audit::EncodeLeaf(e, c, "");
   EXPECT_TRUE(CheckLeafShape(good).ok()) << good;
   EXPECT_TRUE(CheckLeafShape(audit::EncodeLeaf(e, c, std::string(64, 'f'))).ok());
-  for (std::string bad : {good.substr(0, good.size() - 1), good + " ", std::string("{}"),
-                          std::string("")}) {
+  for (std::string bad :
+       {good.substr(0, good.size() - 1), good + " ", std::string("{}"), std::string("")}) {
     EXPECT_FALSE(CheckLeafShape(bad).ok()) << bad;
   }
   std::string spaced = good;
@@ -179,6 +179,24 @@ TEST(AuditLeafShape, AcceptsExactlyCanonicalLeaves) {
   e.reason_code = "";
   std::string short_commitment = audit::EncodeLeaf(e, std::string(63, 'a'), "");
   EXPECT_FALSE(CheckLeafShape(short_commitment).ok());
+
+  // A search's public scope, between "role" and "time".
+  e.scope_agencies = 2;
+  e.scope_cameras = 140;
+  std::string scoped = audit::EncodeLeaf(e, c, "");
+  EXPECT_NE(scoped.find(R"("role":"resident","scope":{"agencies":2,"cameras":140},"time":)"),
+            std::string::npos)
+      << scoped;
+  EXPECT_TRUE(CheckLeafShape(scoped).ok()) << scoped;
+  for (std::string bad : {std::string(R"("scope":{"agencies":2})"),
+                          std::string(R"("scope":{"cameras":140,"agencies":2})"),
+                          std::string(R"("scope":{"agencies":-2,"cameras":140})"),
+                          std::string(R"("scope":{"agencies":02,"cameras":140})")}) {
+    std::string tampered = scoped;
+    const size_t at = tampered.find(R"("scope")");
+    tampered.replace(at, tampered.find('}', at) + 1 - at, bad);
+    EXPECT_FALSE(CheckLeafShape(tampered).ok()) << tampered;
+  }
 }
 
 TEST_F(AuditLogTest, LeavesArePublicTokensAndCommitToThePrivateDetails) {

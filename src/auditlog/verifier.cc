@@ -40,9 +40,14 @@ constexpr LeafField kLeafFields[] = {
     {"{\"agency\":\"", LeafField::kToken},      {"\",\"case\":\"", LeafField::kHex},
     {"\",\"commitment\":\"", LeafField::kHash}, {"\",\"count\":", LeafField::kInt},
     {",\"object\":\"", LeafField::kToken},      {"\",\"reason\":\"", LeafField::kToken},
-    {"\",\"role\":\"", LeafField::kToken},     {"\",\"time\":", LeafField::kInt},
-    {",\"type\":\"", LeafField::kToken},
+    {"\",\"role\":\"", LeafField::kToken},
 };
+// After "role", an optional public scope (searches only), then the last two fields.
+constexpr std::string_view kScopeStart = "\",\"scope\":{\"agencies\":";
+constexpr std::string_view kScopeMiddle = ",\"cameras\":";
+constexpr std::string_view kTimeAfterRole = "\",\"time\":";
+constexpr std::string_view kTimeAfterScope = "},\"time\":";
+constexpr std::string_view kType = ",\"type\":\"";
 constexpr std::string_view kLeafEnd = "\",\"v\":1}";
 
 }  // namespace
@@ -77,8 +82,12 @@ Status CheckLeafShape(std::string_view s) {
     }
     bool ok = true;
     switch (f.kind) {
-      case LeafField::kToken: ok = token(64, kTokenChar); break;
-      case LeafField::kHex: ok = token(64, kHexChar); break;
+      case LeafField::kToken:
+        ok = token(64, kTokenChar);
+        break;
+      case LeafField::kHex:
+        ok = token(64, kHexChar);
+        break;
       case LeafField::kHash: {
         // Exactly 64 hex digits, then '"': a fixed-length loop without branches, which the
         // compiler vectorises (this is a third of every leaf).
@@ -95,10 +104,21 @@ Status CheckLeafShape(std::string_view s) {
         }
         break;
       }
-      case LeafField::kInt: ok = integer(); break;
+      case LeafField::kInt:
+        ok = integer();
+        break;
     }
     if (!ok) return DataLossError("bad value after " + std::string(f.prefix));
   }
+  if (literal(kScopeStart)) {
+    if (!integer() || !literal(kScopeMiddle) || !integer() || !literal(kTimeAfterScope)) {
+      return DataLossError("bad value in \"scope\"");
+    }
+  } else if (!literal(kTimeAfterRole)) {
+    return DataLossError("not a canonical leaf (expected \"time\" or \"scope\" after \"role\")");
+  }
+  if (!integer()) return DataLossError("bad value after \"time\"");
+  if (!literal(kType) || !token(64, kTokenChar)) return DataLossError("bad value after \"type\"");
   if (!literal(kLeafEnd) || pos != size) {
     return DataLossError("not a canonical leaf of version 1");
   }
@@ -140,7 +160,8 @@ void CheckTile(TileWork& w) {
       framing = DataLossError("entry " + std::to_string(index) + ": the bundle ends early");
       break;
     }
-    size_t len = (static_cast<uint8_t>(w.bundle[pos]) << 8) | static_cast<uint8_t>(w.bundle[pos + 1]);
+    size_t len =
+        (static_cast<uint8_t>(w.bundle[pos]) << 8) | static_cast<uint8_t>(w.bundle[pos + 1]);
     pos += 2;
     if (pos + len > w.bundle.size()) {
       framing = DataLossError("entry " + std::to_string(index) + ": the bundle ends early");
@@ -154,8 +175,8 @@ void CheckTile(TileWork& w) {
   for (int i = 0; i < located; ++i) {
     const uint64_t index = first + static_cast<uint64_t>(i);
     if (std::memcmp(hashes + 32 * i, w.tile.data() + 32 * i, 32) != 0) {
-      w.status = DataLossError("entry " + std::to_string(index) +
-                               ": its hash is not the one in its tile");
+      w.status =
+          DataLossError("entry " + std::to_string(index) + ": its hash is not the one in its tile");
       return;
     }
     Status shape = CheckLeafShape(entries[i]);
@@ -181,8 +202,7 @@ void CheckTile(TileWork& w) {
 }  // namespace
 
 StatusOr<LogVerification> VerifyLog(const audit::TileFetcher& fetch, const audit::Verifier& key,
-                                    const std::optional<audit::Checkpoint>& previous,
-                                    int threads) {
+                                    const std::optional<audit::Checkpoint>& previous, int threads) {
   LogVerification out;
   CANVASS_ASSIGN_OR_RETURN(out.checkpoint_note, fetch("checkpoint"));
   CANVASS_ASSIGN_OR_RETURN(out.checkpoint,
@@ -207,7 +227,8 @@ StatusOr<LogVerification> VerifyLog(const audit::TileFetcher& fetch, const audit
       return DataLossError(
           "the first " + std::to_string(previous->size) +
           " leaves no longer hash to the checkpoint seen before: the log rewrote history "
-          "(the bad entry is at or before index " + std::to_string(index) + ")");
+          "(the bad entry is at or before index " +
+          std::to_string(index) + ")");
     }
     return OkStatus();
   };

@@ -409,6 +409,8 @@ StatusOr<SearchResult> PlateService::Search(const Principal& member, const Searc
   ev.reason_code = in.offense_type;
   ev.case_number = in.case_number;
   ev.count = out.total;
+  ev.scope_agencies = out.agencies_searched;
+  ev.scope_cameras = out.readers_searched;
   json::array ids;
   for (int64_t s : seqs) ids.push_back(s);
   ev.details_json = json::serialize(json::object{{"query", query},
@@ -433,9 +435,10 @@ StatusOr<std::string> PlateService::Crop(const Principal& member, int64_t seq) {
   CANVASS_ASSIGN_OR_RETURN(auto file, fs_->OpenRandomAccess(PackPath(r.crop_pack)));
   CANVASS_ASSIGN_OR_RETURN(
       std::string sealed,
-      file->ReadAt(r.crop_offset, static_cast<size_t>(r.crop_bytes + media::kSegmentOverheadBytes)));
-  CANVASS_ASSIGN_OR_RETURN(std::string jpeg, media::DecryptSegment(CropKey(r.reader_id, r.read_uid),
-                                                                   0, true, sealed));
+      file->ReadAt(r.crop_offset,
+                   static_cast<size_t>(r.crop_bytes + media::kSegmentOverheadBytes)));
+  CANVASS_ASSIGN_OR_RETURN(
+      std::string jpeg, media::DecryptSegment(CropKey(r.reader_id, r.read_uid), 0, true, sealed));
   AuditEvent ev =
       MakeAuditEvent(member, *clock_, "plate.crop_view", "plate_read", std::to_string(seq));
   CANVASS_RETURN_IF_ERROR(store_->RecordAccess(ev));

@@ -241,13 +241,17 @@ TEST(PlatesFlow, IngestAlertsSearchSharingAndRetention) {
 
   t.app().Shutdown();
   auto rows = t.services().store->ReadAuditRows(0, 100000);
-  int searches = 0, refusals = 0, purges = 0;
+  int searches = 0, refusals = 0, purges = 0, scoped = 0;
   for (const auto& row : *rows) {
     searches += row.event.type == "plate.search";
+    // The public leaf of a search says how far it reached.
+    scoped += row.event.type == "plate.search" &&
+              row.leaf.find(R"("scope":{"agencies":1,"cameras":1})") != std::string::npos;
     refusals += row.event.type == "plate.search_refuse";
     purges += row.event.type == "plate.purge" && row.event.count == 4;
   }
   EXPECT_EQ(searches, 7);
+  EXPECT_EQ(scoped, 5);  // the outsider's searches before the agreement and after it reached 0
   EXPECT_EQ(refusals, 2);
   EXPECT_EQ(purges, 1);
 }

@@ -163,7 +163,7 @@ Upload ReadUpload(const Statement& st) {
 
 constexpr char kAuditCols[] =
     "seq, type, actor_role, actor_agency_id, object_kind, reason_code, count, at_us, actor_id, "
-    "object_id, details_json, case_number, salt, leaf";
+    "object_id, details_json, case_number, salt, leaf, scope_agencies, scope_cameras";
 
 Store::AuditRow ReadAuditRow(const Statement& st) {
   Store::AuditRow r;
@@ -182,6 +182,8 @@ Store::AuditRow ReadAuditRow(const Statement& st) {
   e.case_number = st.Text(11);
   r.salt = st.Blob(12);
   r.leaf = st.Blob(13);
+  e.scope_agencies = st.Int(14);
+  e.scope_cameras = st.Int(15);
   return r;
 }
 
@@ -199,14 +201,16 @@ Status SqliteStore::AppendAudit(Connection& c, const AuditEvent& e) {
   std::string salt = random_->Bytes(32);
   CANVASS_ASSIGN_OR_RETURN(
       Statement st,
-      c.Prepare("INSERT INTO audit_events (seq, type, actor_role, actor_agency_id, object_kind, "
-                "reason_code, count, at_us, actor_id, object_id, details_json, case_number, "
-                "salt) VALUES "
-                "((SELECT COALESCE(MAX(seq) + 1, 0) FROM audit_events), ?,?,?,?,?,?,?,?,?,?,?,?)"));
+      c.Prepare(
+          "INSERT INTO audit_events (seq, type, actor_role, actor_agency_id, object_kind, "
+          "reason_code, count, at_us, actor_id, object_id, details_json, case_number, "
+          "salt, scope_agencies, scope_cameras) VALUES "
+          "((SELECT COALESCE(MAX(seq) + 1, 0) FROM audit_events), ?,?,?,?,?,?,?,?,?,?,?,?,?,?)"));
   st.Bind(1, e.type).Bind(2, e.actor_role).Bind(3, e.actor_agency_id).Bind(4, e.object_kind);
   st.Bind(5, e.reason_code).Bind(6, e.count).Bind(7, e.at_us).Bind(8, e.actor_id);
   st.Bind(9, e.object_id).Bind(10, e.details_json.empty() ? "{}" : e.details_json);
-  st.Bind(11, e.case_number).BindBlob(12, salt);
+  st.Bind(11, e.case_number).BindBlob(12, salt).Bind(13, e.scope_agencies);
+  st.Bind(14, e.scope_cameras);
   return st.Run();
 }
 

@@ -96,3 +96,8 @@ CREATE TABLE sharing_agreements (
   revoked_at_us      INTEGER NOT NULL DEFAULT 0
 ) STRICT;
 CREATE INDEX agreements_by_from ON sharing_agreements(from_agency_id);
+
+-- The public scope of a search leaf (docs/design/audit.md, "The leaf"): how many agencies' and
+-- cameras' data a search reached; -1 for every other event.
+ALTER TABLE audit_events ADD COLUMN scope_agencies INTEGER NOT NULL DEFAULT -1;
+ALTER TABLE audit_events ADD COLUMN scope_cameras INTEGER NOT NULL DEFAULT -1;
