@@ -128,6 +128,11 @@ StatusOr<FiledRequest> RequestService::File(const Principal& officer, const Requ
                            {"from_us", in.from_us},
                            {"to_us", in.to_us}};
 
+  if (in.expiry_h < 0 || in.expiry_h > out.decision.expiry_h) {
+    return InvalidArgumentError("expires_in_h must be 1 to " +
+                                std::to_string(out.decision.expiry_h) +
+                                " (the policy's longest answering time)");
+  }
   if (out.decision.verdict == policy::PolicyDecision::Verdict::kRefused) {
     AuditEvent ev = MakeAuditEvent(officer, *clock_, "request.refuse", "request", "");
     ev.reason_code = out.decision.DecidingRule();
@@ -150,7 +155,7 @@ StatusOr<FiledRequest> RequestService::File(const Principal& officer, const Requ
   r.to_us = in.to_us;
   r.decision_json = out.decision.ToJson();
   r.created_at_us = now;
-  r.expires_at_us = now + out.decision.expiry_h * kHourUs;
+  r.expires_at_us = now + (in.expiry_h ? in.expiry_h : out.decision.expiry_h) * kHourUs;
   const bool allowed = out.decision.verdict == policy::PolicyDecision::Verdict::kAllowed;
   r.status = allowed ? RequestStatus::kOpen : RequestStatus::kPendingApproval;
 
@@ -300,8 +305,8 @@ StatusOr<AgencyView> RequestService::Decide(const Principal& supervisor, const s
   if (approve) {
     // Owners get the whole answering time from the moment they are asked.
     r.opened_at_us = now;
-    r.expires_at_us =
-        now + config_.For(supervisor.agency ? supervisor.agency->state : "").expiry_h * kHourUs;
+    // The answering time the officer asked for (or the policy's), counted from now.
+    r.expires_at_us = now + (r.expires_at_us - r.created_at_us);
     CANVASS_ASSIGN_OR_RETURN(notifications, Notifications(r, &r.cameras_notified));
     audit.push_back(NotifyEvent(supervisor, r, notifications, r.cameras_notified));
   } else {

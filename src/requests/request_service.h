@@ -42,6 +42,7 @@ struct RequestInput {
   double radius_m = 0;
   int64_t from_us = 0;
   int64_t to_us = 0;
+  int expiry_h = 0;  // 0: the policy's expiry; else 1 to it (an officer may ask for less time)
 };
 
 struct FiledRequest {

@@ -438,17 +438,33 @@ TEST(RequestsFlow, RequestsExpireWithTheirPendingAnswers) {
   ASSERT_EQ(
       c->Send("POST", "/api/v1/inbox/" + id + "/decline", "", Bearer(answered.login.token))->status,
       204);
-  clock.AdvanceSeconds(72 * 3600 - 1);
+  // An officer may ask for less time than the policy allows, never more.
+  auto shorter = json::parse(RequestBody(100, 3600, "E-2"));
+  shorter.as_object()["expires_in_h"] = 24;
+  auto short_filed =
+      c->Send("POST", "/api/v1/requests", json::serialize(shorter), Bearer(officer.token));
+  ASSERT_EQ(short_filed->status, 201) << short_filed->body;
+  const std::string short_id(Json(short_filed->body).at("id").as_string());
+  shorter.as_object()["expires_in_h"] = 73;
+  shorter.as_object()["case_number"] = "E-3";
+  auto too_long =
+      c->Send("POST", "/api/v1/requests", json::serialize(shorter), Bearer(officer.token));
+  EXPECT_EQ(too_long->status, 400) << too_long->body;
+  clock.AdvanceSeconds(24 * 3600);
+  EXPECT_EQ(*t.services().requests->ExpireDue(), 1);  // the 24-hour one
+  clock.AdvanceSeconds(48 * 3600 - 1);
   EXPECT_EQ(*t.services().requests->ExpireDue(), 0);
   clock.AdvanceSeconds(1);  // 72 h: the default expiry
   EXPECT_EQ(*t.services().requests->ExpireDue(), 1);
   EXPECT_EQ(*t.services().requests->ExpireDue(), 0);
   auto view = Json(c->Send("GET", "/api/v1/requests/" + id, "", Bearer(officer.token))->body);
   EXPECT_EQ(view.at("status").as_string(), "expired");
+  // Inboxes are newest first: the 24-hour request is at 0, this one at 1.
   auto mine = Json(c->Send("GET", "/api/v1/inbox", "", Bearer(asked.login.token))->body);
-  EXPECT_EQ(mine.at("requests").at(0).at("my_answer").as_string(), "expired");
+  EXPECT_EQ(mine.at("requests").at(1).at("id").as_string(), id);
+  EXPECT_EQ(mine.at("requests").at(1).at("my_answer").as_string(), "expired");
   auto theirs = Json(c->Send("GET", "/api/v1/inbox", "", Bearer(answered.login.token))->body);
-  EXPECT_EQ(theirs.at("requests").at(0).at("my_answer").as_string(), "declined");
+  EXPECT_EQ(theirs.at("requests").at(1).at("my_answer").as_string(), "declined");
   EXPECT_EQ(c->Send("POST", "/api/v1/requests/" + id + "/close", "", Bearer(officer.token))->status,
             422);
 }

@@ -131,6 +131,11 @@ StatusOr<requests::RequestInput> ParseRequestInput(JsonObjectReader& r) {
   CANVASS_ASSIGN_OR_RETURN(in.radius_m, r.RequiredDouble("radius_m"));
   CANVASS_ASSIGN_OR_RETURN(auto from, ParseTime(r, "from"));
   CANVASS_ASSIGN_OR_RETURN(auto to, ParseTime(r, "to"));
+  if (auto h = r.Int("expires_in_h")) {
+    if (*h < 1 || *h > 24 * 365)
+      return InvalidArgumentError("field 'expires_in_h' must be 1 or more hours");
+    in.expiry_h = static_cast<int>(*h);
+  }
   CANVASS_RETURN_IF_ERROR(r.Finish());
   if (!from || !to) return InvalidArgumentError("fields 'from' and 'to' are required");
   in.from_us = *from;
