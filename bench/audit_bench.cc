@@ -41,10 +41,7 @@
 namespace canvass {
 namespace {
 
-using canvass::bench::Check;
-using canvass::bench::CpuModel;
-using canvass::bench::Seconds;
-using canvass::bench::Steady;
+using namespace canvass::bench;  // Seconds, Percentile, Check, ...
 
 AuditEvent Event(int i) {
   AuditEvent e;

@@ -50,12 +50,7 @@
 namespace canvass {
 namespace {
 
-using canvass::bench::Check;
-using canvass::bench::CpuModel;
-using canvass::bench::Percentile;
-using canvass::bench::RssMiB;
-using canvass::bench::Seconds;
-using canvass::bench::Steady;
+using namespace canvass::bench;  // Seconds, Percentile, Check, ...
 
 using plates::AgencySet;
 using plates::HotListEntry;

@@ -42,13 +42,7 @@
 namespace canvass {
 namespace {
 
-using canvass::bench::Check;
-using canvass::bench::CpuModel;
-using canvass::bench::Percentile;
-using canvass::bench::RssMiB;
-using canvass::bench::Seconds;
-using canvass::bench::Steady;
-using canvass::bench::ThreadCpuUs;
+using namespace canvass::bench;  // Seconds, Percentile, Check, ...
 
 constexpr LatLng kOrigin{41.8781, -87.6298};  // Chicago, the square's centre.
 constexpr double kHalfSideM = 25'000;

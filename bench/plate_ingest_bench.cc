@@ -35,8 +35,7 @@ using namespace canvass;
 
 namespace {
 
-using canvass::bench::Seconds;
-using canvass::bench::Steady;
+using namespace canvass::bench;  // Seconds, Percentile, Check, ...
 
 std::string Plate(uint64_t n) {
   static const char* kLetters = "ABCDEFGHJKLMNPRSTUVWXYZ";

@@ -209,7 +209,6 @@ StatusOr<CsvImportResult> PlateService::ImportCsv(const Principal& member,
   ev.count = result.entries;
   CANVASS_RETURN_IF_ERROR(store_->ReplaceHotListEntries(list.id, entries, "csv", now, ev));
   // The matcher builds the new list aside and swaps it in: matching never waits for it.
-  HotList swapped{list.id, list.agency_id, {}};
   std::vector<HotListEntry> matcher_entries;
   matcher_entries.reserve(entries.size());
   for (const auto& e : entries) matcher_entries.push_back(ToMatcher(e));

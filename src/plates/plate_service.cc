@@ -4,6 +4,7 @@
 #include <boost/json.hpp>
 #include <cmath>
 #include <set>
+#include <unordered_map>
 
 #include "common/sha256.h"
 #include "common/time_format.h"
@@ -191,6 +192,7 @@ StatusOr<IngestResult> PlateService::Ingest(const Principal& device,
   const int64_t now = clock_->NowMicros();
   std::vector<canvass::PlateRead> reads;
   reads.reserve(in.size());
+  std::unordered_map<std::string_view, size_t> first_with_uid;
   for (size_t i = 0; i < in.size(); ++i) {
     const ReadInput& x = in[i];
     auto bad = [&](const std::string& why) {
@@ -216,8 +218,8 @@ StatusOr<IngestResult> PlateService::Ingest(const Principal& device,
          static_cast<uint8_t>(x.crop_jpeg[1]) != 0xD8)) {
       return bad("crop is not a JPEG");
     }
-    for (size_t j = 0; j < i; ++j) {
-      if (in[j].read_uid == x.read_uid) return bad("id repeats read " + std::to_string(j));
+    if (auto [at, fresh] = first_with_uid.emplace(x.read_uid, i); !fresh) {
+      return bad("id repeats read " + std::to_string(at->second));
     }
     canvass::PlateRead r;
     r.reader_id = reader.id;

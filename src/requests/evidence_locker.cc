@@ -60,14 +60,8 @@ StatusOr<std::unique_ptr<media::ClipReader>> EvidenceLocker::Open(const Evidence
 
 StatusOr<std::string> EvidenceLocker::ReadAll(const EvidenceItem& item) const {
   CANVASS_ASSIGN_OR_RETURN(auto reader, Open(item));
-  std::string out;
-  out.reserve(static_cast<size_t>(item.size_bytes));
-  while (static_cast<int64_t>(out.size()) < item.size_bytes) {
-    CANVASS_ASSIGN_OR_RETURN(std::string piece,
-                             reader->ReadAt(static_cast<int64_t>(out.size()), 4 << 20));
-    if (piece.empty()) break;
-    out += piece;
-  }
+  CANVASS_ASSIGN_OR_RETURN(std::string out,
+                           reader->ReadAt(0, static_cast<size_t>(item.size_bytes)));
   if (Sha256Hex(out) != item.content_sha256) {
     return DataLossError("evidence item " + item.id + " does not match its recorded SHA-256");
   }

@@ -78,13 +78,10 @@ StatusOr<Clip> ShareService::ShareableClip(const Principal& owner, const Target&
 
 StatusOr<std::string> ShareService::ReadClip(const Clip& clip) {
   CANVASS_ASSIGN_OR_RETURN(auto reader, clips_->OpenBlob(clip));
-  std::string out;
-  out.reserve(static_cast<size_t>(clip.size_bytes));
-  while (static_cast<int64_t>(out.size()) < clip.size_bytes) {
-    CANVASS_ASSIGN_OR_RETURN(std::string piece,
-                             reader->ReadAt(static_cast<int64_t>(out.size()), 4 << 20));
-    if (piece.empty()) return DataLossError("clip " + clip.id + " is shorter than recorded");
-    out += piece;
+  CANVASS_ASSIGN_OR_RETURN(std::string out,
+                           reader->ReadAt(0, static_cast<size_t>(clip.size_bytes)));
+  if (static_cast<int64_t>(out.size()) != clip.size_bytes) {
+    return DataLossError("clip " + clip.id + " is shorter than recorded");
   }
   return out;
 }

@@ -13,8 +13,8 @@ json::object AccountJson(const Account& a) {
   o["role"] = std::string(RoleName(a.role));
   if (!a.agency_id.empty()) o["agency_id"] = a.agency_id;
   o["disabled"] = a.disabled;
-  o["e2ee_public_key"] =
-      a.e2ee_public_key.empty() ? json::value(nullptr) : json::value(Base64Encode(a.e2ee_public_key));
+  o["e2ee_public_key"] = a.e2ee_public_key.empty() ? json::value(nullptr)
+                                                   : json::value(Base64Encode(a.e2ee_public_key));
   o["created_at"] = FormatRfc3339(a.created_at_us);
   return o;
 }
@@ -29,7 +29,8 @@ json::object AgencyJson(const Agency& a) {
   for (const auto& p : a.boundary) ring.push_back(json::array{p.lat_deg, p.lng_deg});
   o["boundary"] = std::move(ring);
   o["verified"] = a.verified;
-  o["verified_at"] = a.verified ? json::value(FormatRfc3339(a.verified_at_us)) : json::value(nullptr);
+  o["verified_at"] =
+      a.verified ? json::value(FormatRfc3339(a.verified_at_us)) : json::value(nullptr);
   o["created_at"] = FormatRfc3339(a.created_at_us);
   return o;
 }
@@ -45,6 +46,17 @@ StatusOr<NewAccount> ParseNewAccount(JsonObjectReader& r) {
   a.agency_id = r.String("agency_id", 64).value_or("");
   CANVASS_RETURN_IF_ERROR(r.Finish());
   return a;
+}
+
+StatusOr<LatLng> ParsePoint(const json::value& v, const char* field) {
+  const json::object* o = v.if_object();
+  auto lat = o ? o->find("lat") : nullptr, lng = o ? o->find("lng") : nullptr;
+  if (!o || o->size() != 2 || lat == o->end() || lng == o->end() || !lat->value().is_number() ||
+      !lng->value().is_number()) {
+    return InvalidArgumentError(std::string("field '") + field +
+                                "' must be {\"lat\": number, \"lng\": number}");
+  }
+  return LatLng{lat->value().to_number<double>(), lng->value().to_number<double>()};
 }
 
 StatusOr<std::vector<LatLng>> ParseLatLngList(const json::value& v, const char* field) {
@@ -80,7 +92,8 @@ StatusOr<std::optional<int64_t>> ParseTime(JsonObjectReader& r, const char* fiel
   auto s = r.String(field, 64);
   if (!s) return std::optional<int64_t>();
   auto t = ParseRfc3339(*s);
-  if (!t.ok()) return InvalidArgumentError(std::string("field '") + field + "': " + t.status().message());
+  if (!t.ok())
+    return InvalidArgumentError(std::string("field '") + field + "': " + t.status().message());
   return std::optional<int64_t>(*t);
 }
 

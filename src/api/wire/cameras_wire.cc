@@ -39,14 +39,7 @@ StatusOr<CameraInput> ParseCameraInput(JsonObjectReader& r) {
     CANVASS_ASSIGN_OR_RETURN(in.kind, ParseCameraKind(*kind));
   }
   if (const json::value* loc = r.Value("location")) {
-    if (!loc->is_object()) return InvalidArgumentError("field 'location' must be {\"lat\", \"lng\"}");
-    const auto& o = loc->as_object();
-    auto lat = o.find("lat"), lng = o.find("lng");
-    if (o.size() != 2 || lat == o.end() || lng == o.end() || !lat->value().is_number() ||
-        !lng->value().is_number()) {
-      return InvalidArgumentError("field 'location' must be {\"lat\": number, \"lng\": number}");
-    }
-    in.location = LatLng{lat->value().to_number<double>(), lng->value().to_number<double>()};
+    CANVASS_ASSIGN_OR_RETURN(in.location, ParsePoint(*loc, "location"));
   }
   if (r.IsNull("bearing_deg")) {
     in.bearing_deg = std::optional<int>();
@@ -74,7 +67,8 @@ StatusOr<CameraInput> ParseCameraInput(JsonObjectReader& r) {
     in.privacy_zones = std::move(out);
   }
   if (auto d = r.Int("retention_days")) {
-    if (*d < -1'000'000 || *d > 1'000'000) return InvalidArgumentError("retention_days out of range");
+    if (*d < -1'000'000 || *d > 1'000'000)
+      return InvalidArgumentError("retention_days out of range");
     in.retention_days = static_cast<int>(*d);
   }
   if (auto s = r.String("sharing", 16)) {

@@ -39,10 +39,8 @@ json::object UploadStateJson(const UploadState& s) {
 }
 
 json::object MotionJson(const MotionEvent& e) {
-  return json::object{{"id", e.id},
-                      {"camera_id", e.camera_id},
-                      {"at", FormatRfc3339(e.at_us)},
-                      {"score", e.score}};
+  return json::object{
+      {"id", e.id}, {"camera_id", e.camera_id}, {"at", FormatRfc3339(e.at_us)}, {"score", e.score}};
 }
 
 StatusOr<UploadRequest> ParseUploadRequest(JsonObjectReader& r) {
@@ -53,7 +51,8 @@ StatusOr<UploadRequest> ParseUploadRequest(JsonObjectReader& r) {
   CANVASS_ASSIGN_OR_RETURN(auto ended, ParseTime(r, "ended_at"));
   u.e2ee = r.Bool("e2ee").value_or(false);
   CANVASS_RETURN_IF_ERROR(r.Finish());
-  if (!started || !ended) return InvalidArgumentError("fields 'started_at' and 'ended_at' are required");
+  if (!started || !ended)
+    return InvalidArgumentError("fields 'started_at' and 'ended_at' are required");
   u.started_at_us = *started;
   u.ended_at_us = *ended;
   return u;

@@ -7,21 +7,6 @@
 namespace canvass::api::wire {
 namespace json = boost::json;
 
-namespace {
-
-StatusOr<LatLng> ParsePoint(const json::value* v, const char* field) {
-  const json::object* o = v ? v->if_object() : nullptr;
-  auto lat = o ? o->find("lat") : nullptr, lng = o ? o->find("lng") : nullptr;
-  if (!o || o->size() != 2 || lat == o->end() || lng == o->end() || !lat->value().is_number() ||
-      !lng->value().is_number()) {
-    return InvalidArgumentError(std::string("field '") + field +
-                                "' must be {\"lat\": number, \"lng\": number}");
-  }
-  return LatLng{lat->value().to_number<double>(), lng->value().to_number<double>()};
-}
-
-}  // namespace
-
 json::object PlateReaderJson(const PlateReader& r) {
   json::object o{
       {"id", r.id},
@@ -135,7 +120,9 @@ json::object TransparencyJson(const plates::AgencyTransparency& t, const Config&
 StatusOr<plates::ReaderInput> ParseReaderInput(JsonObjectReader& r) {
   plates::ReaderInput in;
   CANVASS_ASSIGN_OR_RETURN(in.name, r.RequiredString("name", 100));
-  CANVASS_ASSIGN_OR_RETURN(in.location, ParsePoint(r.Value("location"), "location"));
+  const json::value* location = r.Value("location");
+  if (!location) return InvalidArgumentError("field 'location' is required");
+  CANVASS_ASSIGN_OR_RETURN(in.location, ParsePoint(*location, "location"));
   if (auto b = r.Int("bearing_deg")) {
     if (*b < 0 || *b > 359) return InvalidArgumentError("field 'bearing_deg' must be 0 to 359");
     in.bearing_deg = static_cast<int>(*b);
@@ -217,7 +204,7 @@ StatusOr<plates::SearchInput> ParseSearchInput(JsonObjectReader& r) {
         !o->at("radius_m").is_number() || o->size() != 2) {
       return InvalidArgumentError("field 'area' must be {\"center\": {lat, lng}, \"radius_m\"}");
     }
-    CANVASS_ASSIGN_OR_RETURN(auto c, ParsePoint(&o->at("center"), "area.center"));
+    CANVASS_ASSIGN_OR_RETURN(auto c, ParsePoint(o->at("center"), "area.center"));
     in.center = c;
     in.radius_m = o->at("radius_m").to_number<double>();
   }

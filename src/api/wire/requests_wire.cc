@@ -121,13 +121,7 @@ StatusOr<requests::RequestInput> ParseRequestInput(JsonObjectReader& r) {
   CANVASS_ASSIGN_OR_RETURN(in.description, r.RequiredString("description", 2000));
   const json::value* center = r.Value("center");
   if (!center) return InvalidArgumentError("field 'center' is required");
-  const json::object* o = center->if_object();
-  auto lat = o ? o->find("lat") : nullptr, lng = o ? o->find("lng") : nullptr;
-  if (!o || o->size() != 2 || lat == o->end() || lng == o->end() || !lat->value().is_number() ||
-      !lng->value().is_number()) {
-    return InvalidArgumentError("field 'center' must be {\"lat\": number, \"lng\": number}");
-  }
-  in.center = {lat->value().to_number<double>(), lng->value().to_number<double>()};
+  CANVASS_ASSIGN_OR_RETURN(in.center, ParsePoint(*center, "center"));
   CANVASS_ASSIGN_OR_RETURN(in.radius_m, r.RequiredDouble("radius_m"));
   CANVASS_ASSIGN_OR_RETURN(auto from, ParseTime(r, "from"));
   CANVASS_ASSIGN_OR_RETURN(auto to, ParseTime(r, "to"));

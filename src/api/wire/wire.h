@@ -26,6 +26,8 @@ StatusOr<NewAgency> ParseNewAgency(JsonObjectReader& r);
 StatusOr<CameraInput> ParseCameraInput(JsonObjectReader& r);
 StatusOr<UploadRequest> ParseUploadRequest(JsonObjectReader& r);
 
+// A point {"lat": number, "lng": number} (exactly those two fields); the message names `field`.
+StatusOr<LatLng> ParsePoint(const boost::json::value& v, const char* field);
 // A JSON array of [lat, lng] pairs.
 StatusOr<std::vector<LatLng>> ParseLatLngList(const boost::json::value& v, const char* field);
 // An optional RFC 3339 time field.

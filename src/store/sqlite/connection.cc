@@ -83,14 +83,14 @@ StatusOr<Statement> Connection::Prepare(std::string_view sql) {
 }
 
 Statement& Statement::Bind(int i, std::string_view text) {
-  int rc = sqlite3_bind_text(stmt_, i, text.data(), static_cast<int>(text.size()),
-                             SQLITE_TRANSIENT);
+  int rc =
+      sqlite3_bind_text(stmt_, i, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
   if (rc != SQLITE_OK && bind_error_.ok()) bind_error_ = MapError(db_, rc, "bind");
   return *this;
 }
 Statement& Statement::BindBlob(int i, std::string_view bytes) {
-  int rc = sqlite3_bind_blob(stmt_, i, bytes.data(), static_cast<int>(bytes.size()),
-                             SQLITE_TRANSIENT);
+  int rc =
+      sqlite3_bind_blob(stmt_, i, bytes.data(), static_cast<int>(bytes.size()), SQLITE_TRANSIENT);
   if (rc != SQLITE_OK && bind_error_.ok()) bind_error_ = MapError(db_, rc, "bind");
   return *this;
 }

@@ -5,6 +5,8 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <type_traits>
+#include <vector>
 
 #include "store/sqlite/connection.h"
 #include "store/sqlite/sqlite_store.h"
@@ -40,6 +42,22 @@ StatusOr<T> QueryOne(Connection& c, const std::string& sql, const std::string& k
   CANVASS_ASSIGN_OR_RETURN(bool row, st.Step());
   if (!row) return NotFoundError(what + " not found");
   return read(st);
+}
+
+// Steps `st` to the end, mapping each row with `read` (which returns T or StatusOr<T>).
+template <typename T, typename ReadFn>
+StatusOr<std::vector<T>> QueryAll(Statement& st, ReadFn read) {
+  std::vector<T> out;
+  for (;;) {
+    CANVASS_ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) return out;
+    if constexpr (std::is_same_v<std::decay_t<decltype(read(st))>, T>) {
+      out.push_back(read(st));
+    } else {
+      CANVASS_ASSIGN_OR_RETURN(T v, read(st));
+      out.push_back(std::move(v));
+    }
+  }
 }
 
 inline Status ExpectOneChange(const Statement& st, const std::string& what) {

@@ -68,16 +68,6 @@ HotListEntry ReadEntry(const Statement& st) {
                       st.Text(5), st.Text(6), st.Int(7),  st.Int(8)};
 }
 
-template <typename T, typename ReadFn>
-StatusOr<std::vector<T>> All(Statement& st, ReadFn read) {
-  std::vector<T> out;
-  for (;;) {
-    CANVASS_ASSIGN_OR_RETURN(bool row, st.Step());
-    if (!row) return out;
-    out.push_back(read(st));
-  }
-}
-
 std::string JoinStates(const std::vector<std::string>& states) {
   std::string out;
   for (const auto& s : states) out += (out.empty() ? "" : ",") + s;
@@ -140,7 +130,7 @@ StatusOr<std::vector<PlateReader>> SqliteStore::ListPlateReaders(const std::stri
                                      " FROM plate_readers WHERE ?1 = '' OR agency_id=?1 "
                                      "ORDER BY id"));
   st.Bind(1, agency_id);
-  return All<PlateReader>(st, ReadReader);
+  return QueryAll<PlateReader>(st, ReadReader);
 }
 
 StatusOr<PlateReader> SqliteStore::FindPlateReaderByToken(const std::string& hash) {
@@ -252,7 +242,7 @@ StatusOr<std::vector<PlateRead>> SqliteStore::PurgePlateReads(const std::string&
                                        " FROM plate_reads WHERE agency_id=? AND read_at_us < ? AND "
                                        "hold_case = '' ORDER BY read_at_us LIMIT ?"));
     st.Bind(1, agency_id).Bind(2, cutoff_us).Bind(3, limit);
-    CANVASS_ASSIGN_OR_RETURN(deleted, All<PlateRead>(st, ReadRead));
+    CANVASS_ASSIGN_OR_RETURN(deleted, QueryAll<PlateRead>(st, ReadRead));
     for (const auto& r : deleted) {
       CANVASS_ASSIGN_OR_RETURN(Statement h, c.Prepare("DELETE FROM plate_hits WHERE read_seq=?"));
       h.Bind(1, r.seq);
@@ -325,7 +315,7 @@ StatusOr<std::vector<HotList>> SqliteStore::ListHotLists(const std::string& agen
                            c.Prepare(std::string("SELECT ") + kListCols +
                                      " FROM hot_lists WHERE ?1 = '' OR agency_id=?1 ORDER BY id"));
   st.Bind(1, agency_id);
-  return All<HotList>(st, ReadList);
+  return QueryAll<HotList>(st, ReadList);
 }
 
 Status SqliteStore::ReplaceHotListEntries(const std::string& list_id,
@@ -369,7 +359,7 @@ StatusOr<std::vector<HotListEntry>> SqliteStore::ListHotListEntries(const std::s
                            c.Prepare(std::string("SELECT ") + kEntryCols +
                                      " FROM hot_list_entries WHERE list_id=? ORDER BY plate, id"));
   st.Bind(1, list_id);
-  return All<HotListEntry>(st, ReadEntry);
+  return QueryAll<HotListEntry>(st, ReadEntry);
 }
 
 // ---- hits ------------------------------------------------------------------------------------
@@ -387,7 +377,7 @@ StatusOr<std::vector<PlateHit>> SqliteStore::ListPlateHits(const std::string& ag
                                                    " FROM plate_hits WHERE agency_id=? "
                                                    "ORDER BY created_at_us DESC, id LIMIT ?"));
   st.Bind(1, agency_id).Bind(2, limit);
-  return All<PlateHit>(st, ReadHit);
+  return QueryAll<PlateHit>(st, ReadHit);
 }
 
 Status SqliteStore::DecidePlateHit(const std::string& id, const std::string& status,
@@ -446,7 +436,7 @@ StatusOr<std::vector<SharingAgreement>> SqliteStore::ListSharingAgreements() {
       c.Prepare("SELECT id, from_agency_id, scope, to_agency_id, states, distance_m, created_by, "
                 "created_at_us, revoked_at_us FROM sharing_agreements WHERE revoked_at_us = 0 "
                 "ORDER BY id"));
-  return All<SharingAgreement>(st, [](const Statement& s) {
+  return QueryAll<SharingAgreement>(st, [](const Statement& s) {
     return SharingAgreement{s.Text(0), s.Text(1), s.Text(2), s.Text(3), SplitStates(s.Text(4)),
                             s.Int(5),  s.Text(6), s.Int(7),  s.Int(8)};
   });

@@ -96,22 +96,6 @@ EvidenceItem ReadEvidence(const Statement& st) {
   return e;
 }
 
-template <typename T, typename ReadFn>
-StatusOr<std::vector<T>> ReadAll(Statement& st, ReadFn read) {
-  std::vector<T> out;
-  for (;;) {
-    CANVASS_ASSIGN_OR_RETURN(bool row, st.Step());
-    if (!row) break;
-    if constexpr (std::is_same_v<decltype(read(st)), T>) {
-      out.push_back(read(st));
-    } else {
-      CANVASS_ASSIGN_OR_RETURN(T v, read(st));
-      out.push_back(std::move(v));
-    }
-  }
-  return out;
-}
-
 Status InsertNotifications(Connection& c, const std::vector<RequestNotification>& ns) {
   for (const auto& n : ns) {
     CANVASS_ASSIGN_OR_RETURN(
@@ -163,7 +147,7 @@ StatusOr<std::vector<FootageRequest>> SqliteStore::ListRequests(const std::strin
                                                    " FROM footage_requests WHERE agency_id=? "
                                                    "ORDER BY created_at_us DESC, id LIMIT ?"));
   st.Bind(1, agency_id).Bind(2, limit);
-  return ReadAll<FootageRequest>(st, ReadRequest);
+  return QueryAll<FootageRequest>(st, ReadRequest);
 }
 
 StatusOr<std::vector<FootageRequest>> SqliteStore::ListPublicRequests(int64_t before_us,
@@ -175,7 +159,7 @@ StatusOr<std::vector<FootageRequest>> SqliteStore::ListPublicRequests(int64_t be
                 " FROM footage_requests WHERE opened_at_us > 0 "
                 "AND (?1 = 0 OR created_at_us < ?1) ORDER BY created_at_us DESC, id LIMIT ?2"));
   st.Bind(1, before_us).Bind(2, limit);
-  return ReadAll<FootageRequest>(st, ReadRequest);
+  return QueryAll<FootageRequest>(st, ReadRequest);
 }
 
 StatusOr<int> SqliteStore::CountRequestsForCase(const std::string& agency_id,
@@ -233,7 +217,7 @@ StatusOr<std::vector<FootageRequest>> SqliteStore::ListExpiredRequests(int64_t n
                               " FROM footage_requests WHERE status IN ('pending_approval', "
                               "'open') AND expires_at_us <= ? ORDER BY expires_at_us LIMIT ?"));
   st.Bind(1, now_us).Bind(2, limit);
-  return ReadAll<FootageRequest>(st, ReadRequest);
+  return QueryAll<FootageRequest>(st, ReadRequest);
 }
 
 StatusOr<RequestCounts> SqliteStore::GetRequestCounts(const std::string& request_id) {
@@ -258,7 +242,7 @@ StatusOr<std::vector<RequestNotification>> SqliteStore::ListNotifications(
                                      " FROM request_notifications WHERE owner_id=? "
                                      "ORDER BY created_at_us DESC, request_id LIMIT ?"));
   st.Bind(1, owner_id).Bind(2, limit);
-  return ReadAll<RequestNotification>(st, ReadNotification);
+  return QueryAll<RequestNotification>(st, ReadNotification);
 }
 
 StatusOr<RequestNotification> SqliteStore::GetNotification(const std::string& request_id,
@@ -342,7 +326,7 @@ StatusOr<std::vector<Share>> SqliteStore::ListShares(const std::string& owner_id
       c.Prepare("SELECT id, request_id, owner_id, clip_id, camera_id, evidence_id, created_at_us "
                 "FROM shares WHERE owner_id=? ORDER BY created_at_us DESC, id LIMIT ?"));
   st.Bind(1, owner_id).Bind(2, limit);
-  return ReadAll<Share>(st, [](const Statement& s) {
+  return QueryAll<Share>(st, [](const Statement& s) {
     return Share{s.Text(0), s.Text(1), s.Text(2), s.Text(3), s.Text(4), s.Text(5), s.Int(6)};
   });
 }
@@ -365,7 +349,7 @@ StatusOr<std::vector<EvidenceItem>> SqliteStore::ListEvidence(const std::string&
                                      "case_number=?2) AND (?3 = '' OR request_id=?3) "
                                      "ORDER BY created_at_us, id LIMIT ?4"));
   st.Bind(1, agency_id).Bind(2, case_number).Bind(3, request_id).Bind(4, limit);
-  return ReadAll<EvidenceItem>(st, ReadEvidence);
+  return QueryAll<EvidenceItem>(st, ReadEvidence);
 }
 
 Status SqliteStore::ForEachEvidence(const std::function<Status(const EvidenceItem&)>& fn) {
@@ -391,7 +375,7 @@ StatusOr<std::vector<CustodyEvent>> SqliteStore::ListCustodyEvents(const std::st
                                      "actor_agency_id FROM custody_events WHERE evidence_id=? "
                                      "ORDER BY seq"));
   st.Bind(1, evidence_id);
-  return ReadAll<CustodyEvent>(st, [](const Statement& s) {
+  return QueryAll<CustodyEvent>(st, [](const Statement& s) {
     return CustodyEvent{s.Text(0), s.Int(1), s.Text(2), s.Text(3), s.Text(4), s.Text(5)};
   });
 }
