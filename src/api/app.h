@@ -80,6 +80,9 @@ class App {
   std::unique_ptr<requests::ShareService> shares_;
   std::unique_ptr<requests::EvidenceService> evidence_;
   std::unique_ptr<plates::PlateService> plates_;
+  // legal: members here
+  // retention: members here
+  // report: members here
   Services services_;
   Router router_;
   std::unique_ptr<HttpServer> http_;

@@ -31,6 +31,9 @@ struct Services {
   requests::ShareService* shares = nullptr;
   requests::EvidenceService* evidence = nullptr;
   plates::PlateService* plates = nullptr;
+  // legal: services here
+  // retention: services here
+  // report: services here
 };
 
 // Each handlers/*.cc registers its resource's routes.
@@ -48,5 +51,8 @@ void RegisterRequestRoutes(Router& router);
 void RegisterInboxRoutes(Router& router);
 void RegisterEvidenceRoutes(Router& router);
 void RegisterPlateRoutes(Router& router);
+// legal: route registration here
+// retention: route registration here
+// report: route registration here
 
 }  // namespace canvass::api

@@ -67,6 +67,9 @@ int RunCli(int argc, char** argv) {
   AddShareCommand(app, &run);
   AddAuditCommands(app, &run);
   AddEvidenceCommands(app, &run);
+  // legal: commands added here
+  // retention: commands added here
+  // report: commands added here
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -38,6 +38,9 @@ void AddE2eeCommands(CLI::App& app, Runner* run);
 void AddShareCommand(CLI::App& app, Runner* run);
 void AddAuditCommands(CLI::App& app, Runner* run);
 void AddEvidenceCommands(CLI::App& app, Runner* run);
+// legal: commands here
+// retention: commands here
+// report: commands here
 
 int RunCli(int argc, char** argv);
 

@@ -226,6 +226,14 @@ class Store {
   // Every agreement not revoked.
   virtual StatusOr<std::vector<SharingAgreement>> ListSharingAgreements() = 0;
 
+  // --- legal demands, notices, productions (store/legal_records.h; docs/design/legal.md) ---
+
+  // --- end legal ---
+
+  // --- holds and retention (store/hold_records.h; docs/design/retention.md) ---
+
+  // --- end holds ---
+
   // --- audit log (docs/design/audit.md) ---
   // Records a read of protected data (no state change besides the event itself).
   virtual Status RecordAccess(const AuditEvent& audit) = 0;

@@ -133,6 +133,12 @@ class SqliteStore final : public Store {
   Status RevokeSharingAgreement(const std::string& id, int64_t at_us, const AuditEvent& audit) override;
   StatusOr<std::vector<SharingAgreement>> ListSharingAgreements() override;
 
+  // legal (sqlite_legal.cc)
+  // end legal
+
+  // holds and retention (sqlite_holds.cc)
+  // end holds
+
   Status RecordAccess(const AuditEvent& audit) override;
   StatusOr<int64_t> AuditEventCount() override;
   StatusOr<std::vector<AuditRow>> ReadAuditRows(int64_t first, int limit) override;
