@@ -100,6 +100,9 @@ std::map<std::string, std::set<std::string>> Expected() {
       {"GET /api/v1/plates/hits", {"officer", "supervisor", "agency_admin"}},
       {"POST /api/v1/plates/hits/{id:hit}/decide", {"officer", "supervisor"}},
       {"GET /api/v1/public/plates/transparency", everyone},
+      // legal: rows here
+      // retention: rows here
+      // report: rows here
   };
 }
 
