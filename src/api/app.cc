@@ -88,9 +88,16 @@ StatusOr<std::unique_ptr<App>> App::Open(AppOptions o) {
       std::make_unique<plates::PlateService>(app->store_.get(), app->fs_, app->clock_, app->random_,
                                              key, dir, app->config_, app->hub_.get());
   CANVASS_RETURN_IF_ERROR(app->plates_->Init());
-  // legal: services built here
   // retention: services built here
+  app->holds_ = std::make_unique<retention::HoldService>(app->store_.get(), app->clock_,
+                                                         app->random_, app->config_.retention);
+  app->retention_ = std::make_unique<retention::RetentionService>(
+      app->store_.get(), app->holds_.get(), app->clips_.get(), app->plates_.get(), app->clock_,
+      app->config_.retention);
+  // legal: services built here (after retention: demands place holds)
+  CANVASS_RETURN_IF_ERROR(app->OpenLegal());
   // report: services built here
+  app->reports_ = std::make_unique<report::ReportPublisher>(app->store_.get());
   Services& sv = app->services_;
   sv.config = &app->config_;
   sv.clock = app->clock_;
@@ -106,8 +113,13 @@ StatusOr<std::unique_ptr<App>> App::Open(AppOptions o) {
   sv.evidence = app->evidence_.get();
   sv.plates = app->plates_.get();
   // legal: services listed here
+  sv.demands = app->demands_.get();
+  sv.productions = app->productions_.get();
   // retention: services listed here
+  sv.holds = app->holds_.get();
+  sv.retention = app->retention_.get();
   // report: services listed here
+  sv.reports = app->reports_.get();
   RegisterHealthRoutes(app->router_);
   RegisterSessionRoutes(app->router_);
   RegisterAccountRoutes(app->router_);
@@ -122,8 +134,11 @@ StatusOr<std::unique_ptr<App>> App::Open(AppOptions o) {
   RegisterEvidenceRoutes(app->router_);
   RegisterPlateRoutes(app->router_);
   // legal: routes registered here
+  RegisterLegalRoutes(app->router_);
   // retention: routes registered here
+  RegisterHoldRoutes(app->router_);
   // report: routes registered here
+  RegisterReportRoutes(app->router_);
   return app;
 }
 
@@ -152,6 +167,21 @@ Status App::OpenRequests(const media::MasterKey& key) {
   return OkStatus();
 }
 
+Status App::OpenLegal() {
+  const std::string& dir = config_.server.data_dir;
+  demands_ = std::make_unique<legal::DemandService>(store_.get(), fs_, clock_, random_,
+                                                    config_.legal, holds_.get(), hub_.get(), dir);
+  CANVASS_RETURN_IF_ERROR(demands_->Init());
+  // Productions are signed with the same deployment key as evidence packages.
+  CANVASS_ASSIGN_OR_RETURN(
+      evidence::SigningKey signing,
+      evidence::LoadOrCreateSigningKey(fs_, JoinPath(dir, "keys/evidence.key"), *random_));
+  productions_ = std::make_unique<legal::ProductionService>(
+      store_.get(), fs_, clock_, config_.legal, clips_.get(), plates_.get(), holds_.get(),
+      std::move(signing), config_.deployment.name, dir);
+  return productions_->Init();
+}
+
 App::~App() { Shutdown(); }
 
 Status App::Start() {
@@ -172,10 +202,13 @@ Status App::Start() {
       std::vector<Status> results;
       results.push_back(clips_->ExpireUploads().status());
       results.push_back(requests_->ExpireDue().status());
-      // Plate retention: one batch per agency per pass, so ingest never waits long.
-      results.push_back(plates_->PurgeDue().status());
       // legal: maintenance jobs here
+      results.push_back(demands_->SendDueNotices().status());
+      results.push_back(demands_->FlagOverdueEmergencies().status());
       // retention: maintenance jobs here
+      // Holds past expiry end, then one batch of clips and one of plate reads per agency
+      // (small batches: ingest never waits long), then the database files are scrubbed.
+      results.push_back(retention_->RunOnce().status());
       for (const Status& s : results) {
         if (!s.ok()) return s;
       }
@@ -237,6 +270,9 @@ int64_t App::BodyLimit(const std::string& method, const std::string& target) con
     return config_.clips.max_upload_chunk_bytes;
   }
   if (m.route && m.route->max_body_bytes == kClipSizedBody) return config_.clips.max_clip_bytes;
+  if (m.route && m.route->max_body_bytes == kDocumentSizedBody) {
+    return config_.legal.max_document_bytes;
+  }
   if (m.route && m.route->max_body_bytes > 0) return m.route->max_body_bytes;
   return config_.server.max_body_bytes;
 }

@@ -53,6 +53,7 @@ using RouteHandler = std::function<StatusOr<Response>(Context&)>;
 // Body limits that follow the clip settings: an upload chunk, or a whole clip.
 inline constexpr int64_t kChunkSizedBody = -1;  // clips.max_upload_chunk_bytes
 inline constexpr int64_t kClipSizedBody = -2;   // clips.max_clip_bytes
+inline constexpr int64_t kDocumentSizedBody = -3;  // legal.max_document_bytes
 
 struct Route {
   std::string method;

@@ -10,10 +10,15 @@
 #include "common/clock.h"
 #include "common/config.h"
 #include "events/event_hub.h"
+#include "legal/demand_service.h"
+#include "legal/production_service.h"
 #include "plates/plate_service.h"
+#include "report/publisher.h"
 #include "requests/evidence_service.h"
 #include "requests/request_service.h"
 #include "requests/share_service.h"
+#include "retention/hold_service.h"
+#include "retention/retention_service.h"
 
 namespace canvass::api {
 
@@ -32,8 +37,13 @@ struct Services {
   requests::EvidenceService* evidence = nullptr;
   plates::PlateService* plates = nullptr;
   // legal: services here
+  legal::DemandService* demands = nullptr;
+  legal::ProductionService* productions = nullptr;
   // retention: services here
+  ::canvass::retention::HoldService* holds = nullptr;
+  ::canvass::retention::RetentionService* retention = nullptr;
   // report: services here
+  report::ReportPublisher* reports = nullptr;
 };
 
 // Each handlers/*.cc registers its resource's routes.
@@ -52,7 +62,10 @@ void RegisterInboxRoutes(Router& router);
 void RegisterEvidenceRoutes(Router& router);
 void RegisterPlateRoutes(Router& router);
 // legal: route registration here
+void RegisterLegalRoutes(Router& router);
 // retention: route registration here
+void RegisterHoldRoutes(Router& router);
 // report: route registration here
+void RegisterReportRoutes(Router& router);
 
 }  // namespace canvass::api

@@ -5,6 +5,7 @@
 #include "auditlog/verifier.h"
 #include "cli/cli.h"
 #include "clips/clip_check.h"
+#include "retention/retention_check.h"
 
 namespace canvass::cli {
 
@@ -35,6 +36,11 @@ int RunCheck(const CommonFlags& flags, bool repair) {
   auto evidence = (*app)->evidence_locker().Check(*s.store, repair);
   if (!evidence.ok()) return Fail(evidence.status());
   for (auto& p : evidence->problems) problems.push_back(std::move(p));
+  // Nothing kept past its retention (docs/design/retention.md, "Checking").
+  auto retained = retention::CheckRetention(*s.store, *s.plates, *fs, (*app)->config(),
+                                            s.clock->NowMicros(), repair);
+  if (!retained.ok()) return Fail(retained.status());
+  for (auto& p : retained->problems) problems.push_back(std::move(p));
   // The audit log, as an outside verifier sees it (opening the app already checked that the
   // stored tiles reproduce the latest checkpoint's root, and integrated pending events).
   auto key = audit::Verifier::Parse(s.audit->VerifierKey());
@@ -44,15 +50,19 @@ int RunCheck(const CommonFlags& flags, bool repair) {
   for (const auto& p : problems) std::printf("problem: %s\n", p.c_str());
   std::printf(
       "checked schema v%d, %lld clips and %lld evidence items (%lld bytes decrypted and "
-      "hashed), %llu audit leaves; %zu problem%s",
+      "hashed), %lld plate reads and %lld crop packs against retention, %llu audit leaves; "
+      "%zu problem%s",
       *version, static_cast<long long>(report->clips_checked),
       static_cast<long long>(evidence->items_checked),
       static_cast<long long>(report->bytes_checked + evidence->bytes_checked),
+      static_cast<long long>(retained->reads_checked),
+      static_cast<long long>(retained->packs_checked),
       static_cast<unsigned long long>(log.ok() ? log->entries_checked : 0), problems.size(),
       problems.size() == 1 ? "" : "s");
   if (repair)
-    std::printf("; %lld orphan files removed",
-                static_cast<long long>(report->orphans_removed + evidence->orphans_removed));
+    std::printf("; %lld orphan files removed, %lld crop ranges zeroed or packs removed",
+                static_cast<long long>(report->orphans_removed + evidence->orphans_removed),
+                static_cast<long long>(retained->repaired));
   std::printf("\n");
   return problems.empty() ? 0 : 1;
 }

@@ -70,6 +70,7 @@ int RunCli(int argc, char** argv) {
   // legal: commands added here
   // retention: commands added here
   // report: commands added here
+  AddReportCommands(app, &run);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

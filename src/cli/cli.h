@@ -41,6 +41,7 @@ void AddEvidenceCommands(CLI::App& app, Runner* run);
 // legal: commands here
 // retention: commands here
 // report: commands here
+void AddReportCommands(CLI::App& app, Runner* run);
 
 int RunCli(int argc, char** argv);
 

@@ -483,6 +483,16 @@ void ClipService::RemoveFilesOf(const Store::DeletedCamera& deleted) {
   }
 }
 
+Status ClipService::RemovePurged(const std::vector<Clip>& purged) {
+  Status first = OkStatus();
+  for (const auto& c : purged) {
+    if (listener_) listener_->ClipDeleted(c);
+    Status s = fs_->RemoveFile(BlobPath(c.blob_name));
+    if (!s.ok() && s.code() != Code::kNotFound && first.ok()) first = s;
+  }
+  return first;
+}
+
 StatusOr<int> ClipService::ExpireUploads() {
   CANVASS_ASSIGN_OR_RETURN(auto uploads, store_->ListUploads());
   int n = 0;

@@ -95,6 +95,10 @@ class ClipService {
   // Removes the files of a deleted camera's clips and uploads (best effort; leftovers are
   // orphans for `canvass check --repair`).
   void RemoveFilesOf(const Store::DeletedCamera& deleted);
+  // After the store purged clips past retention (Store::PurgeClips): tells the listener and
+  // removes their files. Returns the first removal that failed (the file stays an orphan for
+  // `canvass check --repair`); a file already gone is not an error.
+  Status RemovePurged(const std::vector<Clip>& purged);
   // Discards uploads past their expiry. Returns how many.
   StatusOr<int> ExpireUploads();
   // Opens a clip's blob without access checks or audit (for `canvass check`).

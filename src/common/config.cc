@@ -157,7 +157,8 @@ StatusOr<Config> ParseConfig(std::string_view text, std::string_view source_name
                                 std::to_string(where.column) + ": " + std::string(e.description()));
   }
   static const std::set<std::string> kSections = {"server", "deployment", "auth",   "clips",
-                                                  "audit",  "requests",   "plates", "log"};
+                                                  "audit",  "requests",   "plates", "log",
+                                                  "legal", "retention"};
   for (const auto& [k, v] : root) {
     if (!kSections.count(std::string(k.str())) || !v.is_table()) {
       return InvalidArgumentError("unknown config section [" + std::string(k.str()) +
@@ -256,6 +257,24 @@ StatusOr<Config> ParseConfig(std::string_view text, std::string_view source_name
     }
   }
   {
+    TableReader r(root["legal"].as_table(), "legal");
+    r.Read("emergency_followup_h", &c.legal.emergency_followup_h);
+    r.Read("max_nondisclosure_days", &c.legal.max_nondisclosure_days);
+    r.Read("min_reason_chars", &c.legal.min_reason_chars);
+    r.Read("max_document_bytes", &c.legal.max_document_bytes);
+    r.Read("min_attestation_chars", &c.legal.min_attestation_chars);
+    CANVASS_RETURN_IF_ERROR(r.Finish());
+  }
+  {
+    TableReader r(root["retention"].as_table(), "retention");
+    r.Read("preservation_days", &c.retention.preservation_days);
+    r.Read("renewal_days", &c.retention.renewal_days);
+    r.Read("max_renewals", &c.retention.max_renewals);
+    r.Read("batch", &c.retention.batch);
+    r.Read("check_grace_s", &c.retention.check_grace_s);
+    CANVASS_RETURN_IF_ERROR(r.Finish());
+  }
+  {
     TableReader r(root["log"].as_table(), "log");
     r.Read("level", &c.log.level);
     r.Read("format", &c.log.format);
@@ -330,6 +349,14 @@ Status Config::Validate() const {
   CANVASS_RETURN_IF_ERROR(Range("auth.login_max_failures", auth.login_max_failures, 1, 1000));
   CANVASS_RETURN_IF_ERROR(Range("auth.login_window_s", auth.login_window_s, 1, 86400));
   CANVASS_RETURN_IF_ERROR(Range("auth.login_lockout_s", auth.login_lockout_s, 1, 86400));
+  CANVASS_RETURN_IF_ERROR(Range("legal.emergency_followup_h", legal.emergency_followup_h, 1, 24 * 30));
+  CANVASS_RETURN_IF_ERROR(
+      Range("legal.max_nondisclosure_days", legal.max_nondisclosure_days, 1, 3650));
+  CANVASS_RETURN_IF_ERROR(Range("legal.min_reason_chars", legal.min_reason_chars, 1, 1000));
+  CANVASS_RETURN_IF_ERROR(
+      Range("legal.max_document_bytes", legal.max_document_bytes, 1024, 1LL << 30));
+  CANVASS_RETURN_IF_ERROR(
+      Range("legal.min_attestation_chars", legal.min_attestation_chars, 1, 2000));
   CANVASS_RETURN_IF_ERROR(Range("clips.max_retention_days", clips.max_retention_days, 1, 3650));
   CANVASS_RETURN_IF_ERROR(Range("clips.default_retention_days", clips.default_retention_days, 1,
                                 clips.max_retention_days));
@@ -368,6 +395,13 @@ Status Config::Validate() const {
   }
   CANVASS_RETURN_IF_ERROR(Range("plates.min_reason_chars", plates.min_reason_chars, 1, 1000));
   CANVASS_RETURN_IF_ERROR(Range("plates.max_results", plates.max_results, 100, 1'000'000));
+  CANVASS_RETURN_IF_ERROR(
+      Range("retention.preservation_days", retention.preservation_days, 1, 3650));
+  CANVASS_RETURN_IF_ERROR(Range("retention.renewal_days", retention.renewal_days, 1, 3650));
+  CANVASS_RETURN_IF_ERROR(Range("retention.max_renewals", retention.max_renewals, 0, 100));
+  CANVASS_RETURN_IF_ERROR(Range("retention.batch", retention.batch, 1, 100'000));
+  CANVASS_RETURN_IF_ERROR(
+      Range("retention.check_grace_s", retention.check_grace_s, 0, 30 * 86400));
   static const std::set<std::string> kLevels = {"trace", "debug",    "info", "warn",
                                                 "error", "critical", "off"};
   if (!kLevels.count(log.level)) {

@@ -117,6 +117,27 @@ struct PlatesConfig {
   const PlateStateRules& For(const std::string& state) const;
 };
 
+// [legal]: legal demands (docs/design/legal.md).
+struct LegalConfig {
+  int emergency_followup_h = 72;      // legal process must follow an emergency disclosure
+  int max_nondisclosure_days = 366;   // a non-disclosure order needs an end date within this
+  int min_reason_chars = 10;          // every decision's reason, at least
+  int64_t max_document_bytes = 20LL * 1024 * 1024;  // one attached PDF
+  int min_attestation_chars = 40;     // an officer's emergency attestation, at least
+};
+
+// [retention]: legal holds and the retention purge (docs/design/retention.md). How long clips
+// and plate reads are kept is set per camera ([clips]) and per state ([plates]).
+struct RetentionConfig {
+  int preservation_days = 90;  // a preservation hold lasts this long...
+  int renewal_days = 90;       // ...and each renewal adds this much to its expiry...
+  int max_renewals = 1;        // ...at most this many times
+  int batch = 500;             // clips, and reads per agency, deleted per maintenance pass
+  // `canvass check` reports a clip or read this long past its retention (the purge runs every
+  // minute in batches, so a few minutes' lag is normal while the server runs).
+  int64_t check_grace_s = 3600;
+};
+
 struct LogConfig {
   std::string level = "info";   // trace, debug, info, warn, error
   std::string format = "text";  // text or json
@@ -130,6 +151,8 @@ struct Config {
   AuditConfig audit;
   RequestsConfig requests;
   PlatesConfig plates;
+  LegalConfig legal;
+  RetentionConfig retention;
   LogConfig log;
 
   // Checks every option; the message names the option and the allowed range.

@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <filesystem>
 
@@ -101,6 +102,35 @@ class PosixFileSystem final : public FileSystem {
     if (::truncate(path.c_str(), size) != 0) return ErrnoStatus(errno, "truncate " + path);
     return OkStatus();
   }
+  Status ZeroRange(const std::string& path, int64_t offset, int64_t length) override {
+    if (offset < 0 || length < 0) return InvalidArgumentError("negative range in " + path);
+    int fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC);
+    if (fd < 0) return ErrnoStatus(errno, "open " + path);
+    Status s = OkStatus();
+    struct stat st;
+    if (::fstat(fd, &st) != 0) {
+      s = ErrnoStatus(errno, "stat " + path);
+    } else if (offset + length > st.st_size) {
+      s = InvalidArgumentError("range " + std::to_string(offset) + "+" + std::to_string(length) +
+                               " lies outside " + path);
+    } else if (::fallocate(fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, offset, length) != 0) {
+      if (errno != EOPNOTSUPP && errno != ENOSYS) {
+        s = ErrnoStatus(errno, "punch a hole in " + path);
+      } else {  // a file system without holes: overwrite in place
+        const std::string zeros(static_cast<size_t>(std::min<int64_t>(length, 1 << 20)), '\0');
+        for (int64_t done = 0; done < length && s.ok();) {
+          const size_t n = static_cast<size_t>(std::min<int64_t>(length - done, zeros.size()));
+          ssize_t w = ::pwrite(fd, zeros.data(), n, offset + done);
+          if (w < 0 && errno == EINTR) continue;
+          if (w <= 0) s = ErrnoStatus(errno, "overwrite a range of " + path);
+          else done += w;
+        }
+      }
+    }
+    if (s.ok() && ::fdatasync(fd) != 0) s = ErrnoStatus(errno, "fdatasync " + path);
+    ::close(fd);
+    return s;
+  }
   Status Rename(const std::string& from, const std::string& to) override {
     if (::rename(from.c_str(), to.c_str()) != 0) {
       return ErrnoStatus(errno, "rename " + from + " to " + to);
@@ -161,6 +191,16 @@ Status FileSystem::WriteFileAtomic(const std::string& path, std::string_view dat
   }
   CANVASS_RETURN_IF_ERROR(Rename(tmp, path));
   return SyncDir(DirName(path));
+}
+
+Status FileSystem::ZeroRange(const std::string& path, int64_t offset, int64_t length) {
+  CANVASS_ASSIGN_OR_RETURN(std::string data, ReadFile(path));
+  if (offset < 0 || length < 0 || offset + length > static_cast<int64_t>(data.size())) {
+    return InvalidArgumentError("range " + std::to_string(offset) + "+" + std::to_string(length) +
+                                " lies outside " + path);
+  }
+  std::fill_n(data.begin() + offset, length, '\0');
+  return WriteFileAtomic(path, data);
 }
 
 FileSystem* FileSystem::Posix() {

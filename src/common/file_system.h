@@ -61,6 +61,13 @@ class FileSystem {
   // Writes a whole file durably: temp file, fsync, rename, fsync the directory.
   Status WriteFileAtomic(const std::string& path, std::string_view data);
 
+  // Destroys bytes [offset, offset + length) of an existing file: afterwards they read as
+  // zeros, the file keeps its size, and the change is durable when this returns. The blocks
+  // are released as a deleted file's are (nothing reads them back through the file system).
+  // POSIX punches a hole (fallocate PUNCH_HOLE | KEEP_SIZE), or overwrites the range with
+  // zeros where the file system cannot; this default rewrites the file (WriteFileAtomic).
+  virtual Status ZeroRange(const std::string& path, int64_t offset, int64_t length);
+
   // The real POSIX file system. Process-wide.
   static FileSystem* Posix();
 };

@@ -256,6 +256,7 @@ StatusOr<IngestResult> PlateService::Ingest(const Principal& device,
   CANVASS_ASSIGN_OR_RETURN(AgencySet entitled, EntitledToReadsOf(reader.agency_id));
   auto view = matcher_.view();
   std::vector<canvass::PlateHit> hits;
+  std::vector<AuditEvent> hit_events;  // one public `plate.hit` leaf per hit stored
   std::vector<std::pair<size_t, HotListHit>> found;
   for (size_t i = 0; i < reads.size(); ++i) {
     for (auto& h : view.Match(reads[i].plate, reads[i].region, reads[i].read_at_us, entitled)) {
@@ -268,6 +269,13 @@ StatusOr<IngestResult> PlateService::Ingest(const Principal& device,
       hit.kind = std::string(HitKindName(h.kind));
       hit.status = "new";
       hit.created_at_us = now;
+      // Counted by the transparency report as the hot list's agency's hit.
+      AuditEvent hit_ev = MakeAuditEvent(device, *clock_, "plate.hit", "plate_hit", hit.id);
+      hit_ev.actor_agency_id = hit.agency_id;
+      hit_ev.reason_code = hit.kind;
+      hit_ev.details_json = json::serialize(json::object{
+          {"list_id", hit.list_id}, {"entry_id", hit.entry_id}, {"read_uid", reads[i].read_uid}});
+      hit_events.push_back(std::move(hit_ev));
       hits.push_back(hit);
       found.emplace_back(i, std::move(h));
     }
@@ -277,7 +285,7 @@ StatusOr<IngestResult> PlateService::Ingest(const Principal& device,
   ev.actor_agency_id = reader.agency_id;
   std::vector<bool> is_new;
   CANVASS_ASSIGN_OR_RETURN(std::vector<int64_t> seqs,
-                           store_->AppendPlateReads(reads, hits, ev, &is_new));
+                           store_->AppendPlateReads(reads, hits, ev, hit_events, &is_new));
   IngestResult result;
   result.received = static_cast<int64_t>(reads.size());
   result.stored = std::count(is_new.begin(), is_new.end(), true);
@@ -424,6 +432,16 @@ StatusOr<SearchResult> PlateService::Search(const Principal& member, const Searc
   return out;
 }
 
+StatusOr<std::string> PlateService::CropBytes(const canvass::PlateRead& r) {
+  if (r.crop_bytes == 0) return NotFoundError("read " + std::to_string(r.seq) + " has no crop");
+  CANVASS_ASSIGN_OR_RETURN(auto file, fs_->OpenRandomAccess(PackPath(r.crop_pack)));
+  CANVASS_ASSIGN_OR_RETURN(
+      std::string sealed,
+      file->ReadAt(r.crop_offset,
+                   static_cast<size_t>(r.crop_bytes + media::kSegmentOverheadBytes)));
+  return media::DecryptSegment(CropKey(r.reader_id, r.read_uid), 0, true, sealed);
+}
+
 StatusOr<std::string> PlateService::Crop(const Principal& member, int64_t seq) {
   CANVASS_ASSIGN_OR_RETURN(canvass::Agency agency, MemberAgency(member));
   CANVASS_ASSIGN_OR_RETURN(auto reads, store_->GetPlateReads({seq}));
@@ -433,14 +451,7 @@ StatusOr<std::string> PlateService::Crop(const Principal& member, int64_t seq) {
   if (std::find(scope.begin(), scope.end(), r.agency_id) == scope.end()) {
     return NotFoundError("read " + std::to_string(seq) + " not found");
   }
-  if (r.crop_bytes == 0) return NotFoundError("read " + std::to_string(seq) + " has no crop");
-  CANVASS_ASSIGN_OR_RETURN(auto file, fs_->OpenRandomAccess(PackPath(r.crop_pack)));
-  CANVASS_ASSIGN_OR_RETURN(
-      std::string sealed,
-      file->ReadAt(r.crop_offset,
-                   static_cast<size_t>(r.crop_bytes + media::kSegmentOverheadBytes)));
-  CANVASS_ASSIGN_OR_RETURN(
-      std::string jpeg, media::DecryptSegment(CropKey(r.reader_id, r.read_uid), 0, true, sealed));
+  CANVASS_ASSIGN_OR_RETURN(std::string jpeg, CropBytes(r));
   AuditEvent ev =
       MakeAuditEvent(member, *clock_, "plate.crop_view", "plate_read", std::to_string(seq));
   CANVASS_RETURN_IF_ERROR(store_->RecordAccess(ev));
@@ -504,6 +515,7 @@ StatusOr<int64_t> PlateService::PurgeDue(int batch) {
   CANVASS_ASSIGN_OR_RETURN(auto agencies, store_->ListAgencies());
   const int64_t now = clock_->NowMicros();
   int64_t total = 0;
+  Status first_error = OkStatus();
   for (const auto& a : agencies) {
     const int days = config_.For(a.state).retention_days;
     const int64_t cutoff = now - days * kDayUs;
@@ -515,10 +527,48 @@ StatusOr<int64_t> PlateService::PurgeDue(int batch) {
                              store_->PurgePlateReads(a.id, cutoff, batch, ev, &freed));
     for (const auto& r : deleted) index_.Remove(r.plate, static_cast<uint64_t>(r.seq));
     for (const auto& pack : freed) fs_->RemoveFile(PackPath(pack)).IgnoreError();
+    // A pack another read still uses stays; the purged crops in it are destroyed in place.
+    // Rows go first (as with clips): a failure here leaves bytes that `canvass check` reports
+    // and `--repair` destroys.
+    const std::set<std::string> gone(freed.begin(), freed.end());
+    for (const auto& r : deleted) {
+      if (r.crop_bytes == 0 || gone.count(r.crop_pack)) continue;
+      Status s = fs_->ZeroRange(PackPath(r.crop_pack), r.crop_offset,
+                                r.crop_bytes + media::kSegmentOverheadBytes);
+      if (!s.ok() && first_error.ok()) first_error = s;
+    }
     total += static_cast<int64_t>(deleted.size());
   }
+  if (!first_error.ok()) return first_error;
   return total;
 }
+
+StatusOr<canvass::PlateRead> PlateService::AttachToCase(const Principal& member, int64_t seq,
+                                                        const std::string& case_number) {
+  CANVASS_ASSIGN_OR_RETURN(canvass::Agency agency, MemberAgency(member));
+  if (case_number.empty() || case_number.size() > 64 ||
+      std::any_of(case_number.begin(), case_number.end(),
+                  [](unsigned char c) { return c < 0x20 || c == 0x7f; })) {
+    return InvalidArgumentError("case_number must be 1 to 64 printable characters");
+  }
+  CANVASS_ASSIGN_OR_RETURN(auto reads, store_->GetPlateReads({seq}));
+  const std::string missing = "read " + std::to_string(seq) + " not found";
+  if (reads.empty()) return NotFoundError(missing);
+  canvass::PlateRead r = reads.front();
+  CANVASS_ASSIGN_OR_RETURN(auto scope, Scope(agency));
+  if (std::find(scope.begin(), scope.end(), r.agency_id) == scope.end()) {
+    return NotFoundError(missing);
+  }
+  if (r.hold_case == case_number) return r;
+  AuditEvent ev =
+      MakeAuditEvent(member, *clock_, "plate.hold_case", "plate_read", std::to_string(seq));
+  ev.case_number = case_number;
+  CANVASS_RETURN_IF_ERROR(store_->SetPlateReadCase(seq, case_number, ev));
+  r.hold_case = case_number;
+  return r;
+}
+
+std::string PlateService::CropDir() const { return data_dir_ + "/crops"; }
 
 // ---- transparency ----------------------------------------------------------------------------
 

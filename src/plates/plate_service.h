@@ -135,6 +135,9 @@ class PlateService {
   StatusOr<SearchResult> Search(const Principal& member, const SearchInput& in);
   // A read's crop, if the member's agency may search its reader; logged.
   StatusOr<std::string> Crop(const Principal& member, int64_t seq);
+  // A read's crop JPEG without access checks or audit: for legal productions, whose caller
+  // checks and logs. NotFound when the read has no crop.
+  StatusOr<std::string> CropBytes(const canvass::PlateRead& read);
 
   // --- sharing agreements ---
   StatusOr<canvass::SharingAgreement> CreateAgreement(const Principal& admin,
@@ -159,9 +162,18 @@ class PlateService {
   // status: "confirmed" (plate and state checked against the crop) or "misread".
   Status DecideHit(const Principal& member, const std::string& hit_id, const std::string& status);
 
-  // --- retention ---
-  // Purges one batch per agency of reads past retention; returns how many were deleted.
+  // --- retention (docs/design/retention.md) ---
+  // Purges one batch per agency of reads past retention, except reads held for a case or kept
+  // by a legal hold; returns how many were deleted. Crop packs no read uses are removed; in a
+  // pack that survives, the purged crops' bytes are destroyed (FileSystem::ZeroRange).
   StatusOr<int64_t> PurgeDue(int batch = 1000);
+  // Marks a read evidence of a case: purges skip it from then on. For an officer or supervisor
+  // of an agency that may search the read; the case number is published only as an HMAC.
+  // Attaching a read to the case it is attached to already is a no-op (no second event).
+  StatusOr<canvass::PlateRead> AttachToCase(const Principal& member, int64_t seq,
+                                            const std::string& case_number);
+  // Where crop packs live: <data_dir>/crops/<pack>, pack = PlateRead::crop_pack.
+  std::string CropDir() const;
 
   // --- transparency ---
   StatusOr<std::vector<AgencyTransparency>> Transparency();

@@ -208,6 +208,7 @@ AuditEvent RequestService::NotifyEvent(const Principal& actor, const FootageRequ
                                        const std::vector<RequestNotification>& ns,
                                        int64_t cameras) {
   AuditEvent ev = MakeAuditEvent(actor, *clock_, "request.notify", "request", r.id);
+  ev.actor_agency_id = r.agency_id;  // the requesting agency, whoever sends the notices
   ev.count = cameras;
   ev.case_number = r.case_number;
   json::array owners;
@@ -390,9 +391,11 @@ StatusOr<InboxDetail> RequestService::InboxItem(const Principal& owner,
 Status RequestService::Decline(const Principal& owner, const std::string& request_id) {
   if (!owner.HasRole(Role::kResident)) return PermissionDeniedError("only residents answer");
   CANVASS_ASSIGN_OR_RETURN(RequestNotification n, store_->GetNotification(request_id, owner.id()));
+  CANVASS_ASSIGN_OR_RETURN(FootageRequest r, store_->GetRequest(request_id));
   n.status = NotificationStatus::kDeclined;
   n.responded_at_us = clock_->NowMicros();
   AuditEvent ev = MakeAuditEvent(owner, *clock_, "request.decline", "request", request_id);
+  ev.actor_agency_id = r.agency_id;  // the requesting agency: reports count declines per agency
   return store_->RecordAnswer(n, {}, {}, {}, ev);
 }
 

@@ -213,6 +213,7 @@ StatusOr<std::vector<Share>> ShareService::Commit(
   answered.status = NotificationStatus::kShared;
   answered.responded_at_us = now;
   AuditEvent ev = MakeAuditEvent(owner, *clock_, "request.share", "request", t.request.id);
+  ev.actor_agency_id = t.request.agency_id;  // the requesting agency: reports count per agency
   ev.count = static_cast<int64_t>(items.size());
   ev.reason_code = options.blur_faces && options.mute_audio ? "blur_mute"
                    : options.blur_faces                     ? "blur"

@@ -21,6 +21,8 @@
 
 #include "audit/event.h"
 #include "common/status.h"
+#include "store/hold_records.h"
+#include "store/legal_records.h"
 #include "store/plate_records.h"
 #include "store/records.h"
 #include "store/request_records.h"
@@ -176,19 +178,22 @@ class Store {
   virtual StatusOr<PlateReader> FindPlateReaderByToken(const std::string& token_hash) = 0;
   // Stores a batch of reads of one reader, and the hot-list hits found for them, with one audit
   // event. A read whose (reader, read_uid) is stored already is skipped with its hits (the batch
-  // is idempotent). Returns each read's seq, new or existing, in batch order, and sets
-  // `(*is_new)[i]` for the reads stored now.
+  // is idempotent). `hit_audit` holds one event per hit (the same length as `hits`): the event
+  // of each hit stored is appended after `audit`, and that of a skipped hit is not. Returns each
+  // read's seq, new or existing, in batch order, and sets `(*is_new)[i]` for the reads stored now.
   virtual StatusOr<std::vector<int64_t>> AppendPlateReads(const std::vector<PlateRead>& reads,
                                                           const std::vector<PlateHit>& hits,
                                                           const AuditEvent& audit,
+                                                          const std::vector<AuditEvent>& hit_audit,
                                                           std::vector<bool>* is_new) = 0;
   // Reads by seq, in the order asked; missing ones (purged) are left out.
   virtual StatusOr<std::vector<PlateRead>> GetPlateReads(const std::vector<int64_t>& seqs) = 0;
   virtual Status ForEachPlateRead(const std::function<Status(const PlateRead&)>& fn) = 0;
-  // Deletes up to `limit` reads of the agency's readers taken before `cutoff_us` and not held
-  // for a case, with their hits, and records `audit` (count set by the store to the number
-  // deleted). Returns the deleted reads; `freed_packs` receives the crop packs no read refers to
-  // any more (their files are the caller's to remove).
+  // Deletes up to `limit` reads of the agency's readers taken before `cutoff_us`, neither held
+  // for a case nor kept by an unended legal hold (CreateHold), with their hits, and records
+  // `audit` (count set by the store to the number deleted). Returns the deleted reads;
+  // `freed_packs` receives the crop packs no read refers to any more (their files are the
+  // caller's to remove; the purged crops' bytes in packs still in use are too).
   virtual StatusOr<std::vector<PlateRead>> PurgePlateReads(const std::string& agency_id,
                                                            int64_t cutoff_us, int limit,
                                                            AuditEvent audit,
@@ -227,11 +232,63 @@ class Store {
   virtual StatusOr<std::vector<SharingAgreement>> ListSharingAgreements() = 0;
 
   // --- legal demands, notices, productions (store/legal_records.h; docs/design/legal.md) ---
+  virtual Status CreateDemand(const Demand& demand, const AuditEvent& audit) = 0;
+  virtual StatusOr<Demand> GetDemand(const std::string& id) = 0;
+  // Newest first; agency_id "" for every agency, type_filter "" for every type.
+  virtual StatusOr<std::vector<Demand>> ListDemands(const std::string& agency_id,
+                                                    const std::string& type_filter,
+                                                    int limit) = 0;
+  // Replaces the demand's mutable fields if its version is still `updated.version` (then
+  // increments it; FailedPrecondition otherwise: someone else changed it), upserts `notices`,
+  // and appends every event, in one transaction.
+  virtual Status UpdateDemand(const Demand& updated, const std::vector<DemandNotice>& notices,
+                              const std::vector<AuditEvent>& audit) = 0;
+  // Emergency disclosures whose follow-up is due by `now_us` and neither followed nor flagged.
+  virtual StatusOr<std::vector<Demand>> ListOverdueEmergencies(int64_t now_us, int limit) = 0;
+  virtual Status AddDemandDocument(const DemandDocument& doc, const AuditEvent& audit) = 0;
+  virtual StatusOr<std::vector<DemandDocument>> ListDemandDocuments(
+      const std::string& demand_id) = 0;
+  virtual StatusOr<std::vector<DemandNotice>> ListDemandNotices(const std::string& demand_id) = 0;
+  // Sent notices of one account, newest first.
+  virtual StatusOr<std::vector<DemandNotice>> ListNoticesForAccount(const std::string& account_id,
+                                                                    int limit) = 0;
+  // Deferred notices whose non-disclosure order has ended by `now_us`.
+  virtual StatusOr<std::vector<DemandNotice>> ListDueNotices(int64_t now_us, int limit) = 0;
 
   // --- end legal ---
 
   // --- holds and retention (store/hold_records.h; docs/design/retention.md) ---
-
+  // A hold keeps what its scope names from retention while it is not ended (ended_at_us = 0);
+  // the purges below skip what an unended hold keeps.
+  // Stores a new hold; AlreadyExists when hold.demand_id is set and that demand has a hold.
+  virtual Status CreateHold(const Hold& hold, const AuditEvent& audit) = 0;
+  virtual StatusOr<Hold> GetHold(const std::string& id) = 0;
+  // The hold a demand placed; NotFound if none.
+  virtual StatusOr<Hold> FindHoldByDemand(const std::string& demand_id) = 0;
+  // Every hold, or only those not ended, oldest first.
+  virtual StatusOr<std::vector<Hold>> ListHolds(bool active_only) = 0;
+  // Sets the hold's expiry and renewal count to `renewals_before + 1`; FailedPrecondition
+  // unless it is not ended and has exactly `renewals_before` renewals (a concurrent renewal or
+  // end got there first).
+  virtual Status RenewHold(const std::string& id, int renewals_before, int64_t expires_at_us,
+                           const AuditEvent& audit) = 0;
+  // Ends a hold ("expired" or "released"); FailedPrecondition if it has ended already.
+  virtual Status EndHold(const std::string& id, int64_t at_us, const std::string& end_reason,
+                         const AuditEvent& audit) = 0;
+  // Deletes up to `limit` clips whose end is more than their camera's retention_days before
+  // `now_us` and that no unended hold keeps, with `audit` (count set by the store to the
+  // number deleted; nothing is written when none is due). Returns the deleted clips: their
+  // files are the caller's to remove.
+  virtual StatusOr<std::vector<Clip>> PurgeClips(int64_t now_us, int limit, AuditEvent audit) = 0;
+  // Marks a plate read evidence of a case (plate_reads.hold_case): PurgePlateReads skips it.
+  // NotFound if the read is gone; FailedPrecondition if it is evidence of another case.
+  virtual Status SetPlateReadCase(int64_t seq, const std::string& case_number,
+                                  const AuditEvent& audit) = 0;
+  // Makes deleted rows unrecoverable from the store's own files. SQLite zeroes deleted content
+  // in its pages (PRAGMA secure_delete); this also checkpoints the WAL into the database and
+  // truncates it, so that no old WAL frame still holds a deleted row. Unavailable if readers
+  // kept the WAL from being emptied (try again later).
+  virtual Status ScrubDeleted() = 0;
   // --- end holds ---
 
   // --- audit log (docs/design/audit.md) ---

@@ -4,7 +4,9 @@
 
 #include <atomic>
 #include <filesystem>
+#include <fstream>
 #include <functional>
+#include <set>
 #include <thread>
 
 #include "store/sqlite/sqlite_store.h"
@@ -467,6 +469,228 @@ INSTANTIATE_TEST_SUITE_P(Sqlite, RequestContractTest, ::testing::Values(StoreFac
                          [](const auto&) { return std::string("sqlite"); });
 
 INSTANTIATE_TEST_SUITE_P(Sqlite, StoreContractTest, ::testing::Values(StoreFactory(MakeSqlite)),
+                         [](const auto&) { return std::string("sqlite"); });
+
+}  // namespace
+}  // namespace canvass
+
+// --- holds and retention (store/hold_records.h, docs/design/retention.md) ---
+
+namespace canvass {
+namespace {
+
+constexpr int64_t kDay = 86'400'000'000LL;
+
+class HoldContractTest : public StoreContractTest {
+ protected:
+  void SetUp() override {
+    StoreContractTest::SetUp();
+    Agency a;
+    a.id = "agy_1";
+    a.name = "PD";
+    a.state = "IL";
+    a.boundary = {{39.7, -89.7}, {39.7, -89.6}, {39.9, -89.6}, {39.9, -89.7}};
+    ASSERT_TRUE(store_->CreateAgency(a, Ev("agency.create")).ok());
+    for (const char* id : {"acc_a", "acc_b"}) {
+      ASSERT_TRUE(
+          store_->CreateAccount(Resident(id, std::string("user") + id), Ev("account.create")).ok());
+    }
+    ASSERT_TRUE(store_->CreateCamera(Cam("cam_a", "acc_a"), Ev("camera.create")).ok());
+    ASSERT_TRUE(store_->CreateCamera(Cam("cam_b", "acc_b"), Ev("camera.create")).ok());
+    PlateReader r;
+    r.id = "lpr_1";
+    r.agency_id = "agy_1";
+    r.name = "Main St";
+    r.device_token_hash = "reader-hash";
+    ASSERT_TRUE(store_->CreatePlateReader(r, Ev("plate.reader_create")).ok());
+  }
+
+  Hold MakeHold(const std::string& id, const std::string& demand) {
+    Hold h;
+    h.id = id;
+    h.demand_id = demand;
+    h.agency_id = "agy_1";
+    h.reason = "preservation";
+    h.scope.camera_ids = {"cam_a", "lpr_1"};
+    h.scope.plates = {"ABC123"};
+    h.placed_by = "acc_legal";
+    h.placed_at_us = 100;
+    h.expires_at_us = 100 + 90 * kDay;
+    return h;
+  }
+
+  int64_t Events(const std::string& type) {
+    int64_t n = 0;
+    const auto rows = store_->ReadAuditRows(0, 10'000);  // kept: a range-for over *temp dangles
+    for (const auto& r : *rows) n += r.event.type == type;
+    return n;
+  }
+
+  PlateRead Read(const std::string& uid, const std::string& plate, int64_t at_us) {
+    PlateRead r;
+    r.reader_id = "lpr_1";
+    r.read_uid = uid;
+    r.agency_id = "agy_1";
+    r.plate = plate;
+    r.region = "IL";
+    r.read_at_us = at_us;
+    return r;
+  }
+};
+
+TEST_P(HoldContractTest, HoldsRoundTripOnePerDemandRenewConditionallyAndEndOnce) {
+  Hold h = MakeHold("hold_1", "dem_1");
+  Status placed = store_->CreateHold(h, Ev("legal.hold_place"));
+  ASSERT_TRUE(placed.ok()) << placed.ToString();
+  auto got = store_->GetHold("hold_1");
+  ASSERT_TRUE(got.ok()) << got.status().ToString();
+  EXPECT_EQ(got->scope.camera_ids, (std::vector<std::string>{"cam_a", "lpr_1"}));
+  EXPECT_EQ(got->scope.plates, (std::vector<std::string>{"ABC123"}));
+  EXPECT_EQ(got->expires_at_us, h.expires_at_us);
+  EXPECT_EQ(store_->FindHoldByDemand("dem_1")->id, "hold_1");
+  EXPECT_EQ(store_->FindHoldByDemand("dem_2").status().code(), Code::kNotFound);
+  // One hold per demand; the refused one leaves no event.
+  EXPECT_EQ(store_->CreateHold(MakeHold("hold_2", "dem_1"), Ev("legal.hold_place")).code(),
+            Code::kAlreadyExists);
+  EXPECT_EQ(Events("legal.hold_place"), 1);
+  // Holds without a demand do not clash.
+  ASSERT_TRUE(store_->CreateHold(MakeHold("hold_3", ""), Ev("legal.hold_place")).ok());
+  ASSERT_TRUE(store_->CreateHold(MakeHold("hold_4", ""), Ev("legal.hold_place")).ok());
+
+  ASSERT_TRUE(store_->RenewHold("hold_1", 0, h.expires_at_us + 90 * kDay, Ev("legal.hold_renew"))
+                  .ok());
+  EXPECT_EQ(store_->GetHold("hold_1")->renewals, 1);
+  EXPECT_EQ(store_->GetHold("hold_1")->expires_at_us, h.expires_at_us + 90 * kDay);
+  EXPECT_EQ(store_->RenewHold("hold_1", 0, 1, Ev("legal.hold_renew")).code(),
+            Code::kFailedPrecondition);  // the count moved on
+
+  ASSERT_TRUE(store_->EndHold("hold_1", 500, "released", Ev("legal.hold_end")).ok());
+  EXPECT_EQ(store_->EndHold("hold_1", 600, "expired", Ev("legal.hold_end")).code(),
+            Code::kFailedPrecondition);
+  EXPECT_EQ(store_->RenewHold("hold_1", 1, 1, Ev("legal.hold_renew")).code(),
+            Code::kFailedPrecondition);
+  EXPECT_EQ(store_->GetHold("hold_1")->end_reason, "released");
+  EXPECT_EQ(store_->GetHold("hold_1")->ended_at_us, 500);
+  EXPECT_EQ(Events("legal.hold_end"), 1);
+  EXPECT_EQ(store_->ListHolds(false)->size(), 3u);
+  EXPECT_EQ(store_->ListHolds(true)->size(), 2u);
+}
+
+TEST_P(HoldContractTest, PurgeClipsTakesWhatIsPastEachCamerasRetentionAndNotHeld) {
+  const int64_t now = 200 * kDay;
+  // cam_a keeps 60 days; cam_b is changed to 10.
+  Camera b = Cam("cam_b", "acc_b");
+  b.retention_days = 10;
+  ASSERT_TRUE(store_->UpdateCamera(b, Ev("camera.update")).ok());
+  ASSERT_TRUE(AddClip(ClipFor("clp_old_a", "cam_a", "acc_a", now - 61 * kDay)).ok());
+  ASSERT_TRUE(AddClip(ClipFor("clp_new_a", "cam_a", "acc_a", now - 59 * kDay)).ok());
+  ASSERT_TRUE(AddClip(ClipFor("clp_old_b", "cam_b", "acc_b", now - 11 * kDay)).ok());
+  ASSERT_TRUE(AddClip(ClipFor("clp_held_b", "cam_b", "acc_b", now - 20 * kDay)).ok());
+  // acc_b's clips in a window around clp_held_b are held by account; clp_old_b is outside it.
+  Hold h = MakeHold("hold_1", "dem_1");
+  h.scope = {};
+  h.scope.account_ids = {"acc_b"};
+  h.scope.from_us = now - 21 * kDay;
+  h.scope.to_us = now - 20 * kDay;  // inclusive: meets clp_held_b's start
+  ASSERT_TRUE(store_->CreateHold(h, Ev("legal.hold_place")).ok());
+
+  AuditEvent ev = Ev("retention.purge");
+  ev.object_kind = "clip";
+  auto first = store_->PurgeClips(now, 1, ev);
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  ASSERT_EQ(first->size(), 1u);  // the batch limit
+  auto rest = store_->PurgeClips(now, 100, ev);
+  ASSERT_TRUE(rest.ok());
+  std::set<std::string> purged = {first->front().id};
+  for (const auto& c : *rest) purged.insert(c.id);
+  EXPECT_EQ(purged, (std::set<std::string>{"clp_old_a", "clp_old_b"}));
+  EXPECT_EQ(first->front().blob_name, "blob-" + first->front().id);
+  EXPECT_TRUE(store_->GetClip("clp_new_a").ok());
+  EXPECT_TRUE(store_->GetClip("clp_held_b").ok());
+  EXPECT_EQ(store_->PurgeClips(now, 100, ev)->size(), 0u);
+  auto rows = *store_->ReadAuditRows(0, 10'000);
+  int64_t events = 0, counted = 0;
+  for (const auto& r : rows) {
+    if (r.event.type != "retention.purge") continue;
+    ++events;
+    counted += r.event.count;
+  }
+  EXPECT_EQ(events, 2) << "one event per batch that deleted something";
+  EXPECT_EQ(counted, 2);
+
+  // Once the hold ends, its clip is due.
+  ASSERT_TRUE(store_->EndHold("hold_1", now, "released", Ev("legal.hold_end")).ok());
+  auto freed = store_->PurgeClips(now, 100, ev);
+  ASSERT_EQ(freed->size(), 1u);
+  EXPECT_EQ(freed->front().id, "clp_held_b");
+}
+
+TEST_P(HoldContractTest, PurgePlateReadsSkipsReadsHeldByReaderPlateOrCase) {
+  const int64_t now = 100 * kDay;
+  const int64_t old = now - 40 * kDay;
+  ASSERT_TRUE(store_
+                  ->AppendPlateReads({Read("r1", "ZZZ111", old), Read("r2", "ABC123", old),
+                                      Read("r3", "ZZZ222", old), Read("r4", "ZZZ333", old)},
+                                     {}, Ev("plate.ingest"), {}, nullptr)
+                  .ok());
+  // A hold by plate (any reader) within a range that covers r2 only.
+  Hold h = MakeHold("hold_1", "dem_1");
+  h.scope = {};
+  h.scope.plates = {"ABC123"};
+  h.scope.from_us = old;
+  h.scope.to_us = old;
+  ASSERT_TRUE(store_->CreateHold(h, Ev("legal.hold_place")).ok());
+  int64_t r3 = 0;
+  ASSERT_TRUE(store_
+                  ->ForEachPlateRead([&](const PlateRead& r) -> Status {
+                    if (r.read_uid == "r3") r3 = r.seq;
+                    return OkStatus();
+                  })
+                  .ok());
+  ASSERT_TRUE(store_->SetPlateReadCase(r3, "CASE-1", Ev("plate.hold_case")).ok());
+  EXPECT_TRUE(store_->SetPlateReadCase(r3, "CASE-1", Ev("plate.hold_case")).ok());
+  EXPECT_EQ(store_->SetPlateReadCase(r3, "CASE-2", Ev("plate.hold_case")).code(),
+            Code::kFailedPrecondition);
+  EXPECT_EQ(store_->SetPlateReadCase(999, "CASE-1", Ev("plate.hold_case")).code(),
+            Code::kNotFound);
+
+  AuditEvent ev = Ev("plate.purge");
+  ev.object_kind = "plate_read";
+  std::vector<std::string> freed;
+  auto purged = store_->PurgePlateReads("agy_1", now - 30 * kDay, 100, ev, &freed);
+  ASSERT_TRUE(purged.ok()) << purged.status().ToString();
+  std::set<std::string> uids;
+  for (const auto& r : *purged) uids.insert(r.read_uid);
+  EXPECT_EQ(uids, (std::set<std::string>{"r1", "r4"}));
+  // A hold naming the reader keeps the rest of its reads while it is in force.
+  ASSERT_TRUE(store_->EndHold("hold_1", now, "released", Ev("legal.hold_end")).ok());
+  Hold by_reader = MakeHold("hold_2", "dem_2");
+  by_reader.scope = {};
+  by_reader.scope.camera_ids = {"lpr_1"};
+  ASSERT_TRUE(store_->CreateHold(by_reader, Ev("legal.hold_place")).ok());
+  EXPECT_EQ(store_->PurgePlateReads("agy_1", now - 30 * kDay, 100, ev, &freed)->size(), 0u);
+  ASSERT_TRUE(store_->EndHold("hold_2", now, "released", Ev("legal.hold_end")).ok());
+  purged = store_->PurgePlateReads("agy_1", now - 30 * kDay, 100, ev, &freed);
+  ASSERT_EQ(purged->size(), 1u);
+  EXPECT_EQ(purged->front().read_uid, "r2");  // r3 is evidence of a case: never purged
+}
+
+TEST_P(HoldContractTest, DeletedRowsLeaveNoTraceInTheFilesAfterAScrub) {
+  ASSERT_TRUE(AddClip(ClipFor("clp_secret", "cam_a", "acc_a", 100)).ok());
+  ASSERT_TRUE(store_->ScrubDeleted().ok());  // the row reaches the main file
+  AuditEvent ev = Ev("clip.delete");
+  ASSERT_TRUE(store_->DeleteClip("clp_secret", ev).ok());
+  ASSERT_TRUE(store_->ScrubDeleted().ok());
+  std::string bytes;
+  for (const char* suffix : {"", "-wal"}) {
+    std::ifstream in(dir_ + "/canvass.db" + suffix, std::ios::binary);
+    bytes += std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  }
+  EXPECT_EQ(bytes.find("sha-clp_secret"), std::string::npos);
+  EXPECT_EQ(bytes.find("blob-clp_secret"), std::string::npos);
+}
+
+INSTANTIATE_TEST_SUITE_P(Sqlite, HoldContractTest, ::testing::Values(StoreFactory(MakeSqlite)),
                          [](const auto&) { return std::string("sqlite"); });
 
 }  // namespace

@@ -55,6 +55,19 @@ StatusOr<Response> Crop(Context& c) {
   return r;
 }
 
+// Marks a read evidence of a case: retention no longer deletes it (docs/design/retention.md).
+StatusOr<Response> AttachToCase(Context& c) {
+  CANVASS_ASSIGN_OR_RETURN(int64_t seq, ParseInteger(c.Param("seq"), "read", 1, INT64_MAX));
+  CANVASS_ASSIGN_OR_RETURN(auto r, JsonObjectReader::Parse(c.request.body));
+  CANVASS_ASSIGN_OR_RETURN(std::string case_number, r.RequiredString("case_number", 64));
+  CANVASS_RETURN_IF_ERROR(r.Finish());
+  CANVASS_ASSIGN_OR_RETURN(PlateRead read,
+                           c.services.plates->AttachToCase(c.principal, seq, case_number));
+  json::object o = wire::PlateReadJson(read);
+  o["case_number"] = read.hold_case;
+  return JsonResponse(200, o);
+}
+
 StatusOr<Response> CreateAgreement(Context& c) {
   CANVASS_ASSIGN_OR_RETURN(auto r, JsonObjectReader::Parse(c.request.body));
   CANVASS_ASSIGN_OR_RETURN(SharingAgreement a, wire::ParseAgreement(r));
@@ -96,6 +109,8 @@ void RegisterPlateRoutes(Router& router) {
               "search reads: exact, wildcard or fuzzy, with offense type, reason and case"});
   router.Add(
       {"GET", "/api/v1/plates/reads/{seq}/crop", members, Crop, 0, "a read's crop image (logged)"});
+  router.Add({"POST", "/api/v1/plates/reads/{seq}/case", searchers, AttachToCase, 0,
+              "keep a read as evidence of a case (retention no longer deletes it)"});
   router.Add({"POST", "/api/v1/plates/agreements", admins, CreateAgreement, 0,
               "let other agencies search our reads"});
   router.Add({"DELETE", "/api/v1/plates/agreements/{id:agr}", admins,

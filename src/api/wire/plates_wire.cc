@@ -33,6 +33,7 @@ json::object PlateReadJson(const PlateRead& r) {
           {"direction", r.direction},
           {"vehicle_color", r.vehicle_color},
           {"vehicle_type", r.vehicle_type},
+          {"evidence", !r.hold_case.empty()},  // kept past retention for a case
           {"crop", r.crop_bytes > 0
                        ? json::value("/api/v1/plates/reads/" + std::to_string(r.seq) + "/crop")
                        : json::value(nullptr)}};

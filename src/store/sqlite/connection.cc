@@ -46,6 +46,10 @@ StatusOr<std::unique_ptr<Connection>> Connection::Open(const std::string& path, 
   }
   // FULL: each commit syncs the WAL, so an acknowledged write survives power loss.
   CANVASS_RETURN_IF_ERROR(conn->Exec("PRAGMA synchronous = FULL"));
+  // Deleted means gone from the file: SQLite zeroes deleted cells and freed pages instead of
+  // leaving them readable in free space (docs/design/retention.md). ON, not FAST: FAST leaves
+  // freed pages as they were.
+  CANVASS_RETURN_IF_ERROR(conn->Exec("PRAGMA secure_delete = ON"));
   return conn;
 }
 

@@ -51,6 +51,16 @@ PlateRead ReadRead(const Statement& st) {
   return r;
 }
 
+// A read is kept while an unended legal hold (schema/0005_holds.sql) names its reader or its
+// plate and its time lies in the hold's range (docs/design/retention.md).
+constexpr char kNotHeldByHold[] =
+    "NOT EXISTS (SELECT 1 FROM legal_hold_scope s JOIN legal_holds h ON h.id = s.hold_id "
+    "WHERE h.ended_at_us = 0 "
+    "AND ((s.kind = 'camera' AND s.value = plate_reads.reader_id) "
+    "OR (s.kind = 'plate' AND s.value = plate_reads.plate)) "
+    "AND (h.from_us = 0 OR plate_reads.read_at_us >= h.from_us) "
+    "AND (h.to_us = 0 OR plate_reads.read_at_us <= h.to_us))";
+
 constexpr char kHitCols[] =
     "id, read_seq, agency_id, list_id, entry_id, kind, status, decided_by, decided_at_us, "
     "created_at_us";
@@ -142,10 +152,11 @@ StatusOr<PlateReader> SqliteStore::FindPlateReaderByToken(const std::string& has
 
 // ---- reads -----------------------------------------------------------------------------------
 
-StatusOr<std::vector<int64_t>> SqliteStore::AppendPlateReads(const std::vector<PlateRead>& reads,
-                                                             const std::vector<PlateHit>& hits,
-                                                             const AuditEvent& audit,
-                                                             std::vector<bool>* is_new_out) {
+StatusOr<std::vector<int64_t>> SqliteStore::AppendPlateReads(
+    const std::vector<PlateRead>& reads, const std::vector<PlateHit>& hits,
+    const AuditEvent& audit, const std::vector<AuditEvent>& hit_audit,
+    std::vector<bool>* is_new_out) {
+  if (hit_audit.size() != hits.size()) return InternalError("one audit event per hit, please");
   std::vector<int64_t> seqs(reads.size(), 0);
   std::vector<bool> is_new(reads.size(), false);
   int64_t fresh = 0;
@@ -174,11 +185,14 @@ StatusOr<std::vector<int64_t>> SqliteStore::AppendPlateReads(const std::vector<P
       seqs[i] = q.Int(0);
       fresh += is_new[i];
     }
-    for (const auto& h : hits) {
+    std::vector<const AuditEvent*> hit_events;  // of the hits stored, appended after `audit`
+    for (size_t k = 0; k < hits.size(); ++k) {
+      const PlateHit& h = hits[k];
       // h.read_seq holds the hit's index in `reads` until now.
       const size_t i = static_cast<size_t>(h.read_seq);
       if (i >= reads.size()) return InternalError("hit for a read outside the batch");
       if (!is_new[i]) continue;  // a retried batch: its hits were stored the first time
+      hit_events.push_back(&hit_audit[k]);
       CANVASS_ASSIGN_OR_RETURN(Statement st,
                                c.Prepare(std::string("INSERT INTO plate_hits (") + kHitCols +
                                          ") VALUES (?,?,?,?,?,?,?,?,?,?)"));
@@ -196,7 +210,9 @@ StatusOr<std::vector<int64_t>> SqliteStore::AppendPlateReads(const std::vector<P
     }
     AuditEvent ev = audit;
     ev.count = fresh;
-    return AppendAudit(c, ev);
+    CANVASS_RETURN_IF_ERROR(AppendAudit(c, ev));
+    for (const AuditEvent* hit : hit_events) CANVASS_RETURN_IF_ERROR(AppendAudit(c, *hit));
+    return OkStatus();
   });
   if (!s.ok()) return s;
   if (is_new_out) *is_new_out = std::move(is_new);
@@ -240,7 +256,8 @@ StatusOr<std::vector<PlateRead>> SqliteStore::PurgePlateReads(const std::string&
     CANVASS_ASSIGN_OR_RETURN(Statement st,
                              c.Prepare(std::string("SELECT ") + kReadCols +
                                        " FROM plate_reads WHERE agency_id=? AND read_at_us < ? AND "
-                                       "hold_case = '' ORDER BY read_at_us LIMIT ?"));
+                                       "hold_case = '' AND " + std::string(kNotHeldByHold) +
+                                       " ORDER BY read_at_us LIMIT ?"));
     st.Bind(1, agency_id).Bind(2, cutoff_us).Bind(3, limit);
     CANVASS_ASSIGN_OR_RETURN(deleted, QueryAll<PlateRead>(st, ReadRead));
     for (const auto& r : deleted) {

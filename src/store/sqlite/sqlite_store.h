@@ -114,7 +114,7 @@ class SqliteStore final : public Store {
   StatusOr<PlateReader> GetPlateReader(const std::string& id) override;
   StatusOr<std::vector<PlateReader>> ListPlateReaders(const std::string& agency_id) override;
   StatusOr<PlateReader> FindPlateReaderByToken(const std::string& token_hash) override;
-  StatusOr<std::vector<int64_t>> AppendPlateReads(const std::vector<PlateRead>& reads, const std::vector<PlateHit>& hits, const AuditEvent& audit, std::vector<bool>* is_new) override;
+  StatusOr<std::vector<int64_t>> AppendPlateReads(const std::vector<PlateRead>& reads, const std::vector<PlateHit>& hits, const AuditEvent& audit, const std::vector<AuditEvent>& hit_audit, std::vector<bool>* is_new) override;
   StatusOr<std::vector<PlateRead>> GetPlateReads(const std::vector<int64_t>& seqs) override;
   Status ForEachPlateRead(const std::function<Status(const PlateRead&)>& fn) override;
   StatusOr<std::vector<PlateRead>> PurgePlateReads(const std::string& agency_id, int64_t cutoff_us, int limit, AuditEvent audit, std::vector<std::string>* freed_packs) override;
@@ -134,9 +134,28 @@ class SqliteStore final : public Store {
   StatusOr<std::vector<SharingAgreement>> ListSharingAgreements() override;
 
   // legal (sqlite_legal.cc)
+  Status CreateDemand(const Demand& demand, const AuditEvent& audit) override;
+  StatusOr<Demand> GetDemand(const std::string& id) override;
+  StatusOr<std::vector<Demand>> ListDemands(const std::string& agency_id, const std::string& type_filter, int limit) override;
+  Status UpdateDemand(const Demand& updated, const std::vector<DemandNotice>& notices, const std::vector<AuditEvent>& audit) override;
+  StatusOr<std::vector<Demand>> ListOverdueEmergencies(int64_t now_us, int limit) override;
+  Status AddDemandDocument(const DemandDocument& doc, const AuditEvent& audit) override;
+  StatusOr<std::vector<DemandDocument>> ListDemandDocuments(const std::string& demand_id) override;
+  StatusOr<std::vector<DemandNotice>> ListDemandNotices(const std::string& demand_id) override;
+  StatusOr<std::vector<DemandNotice>> ListNoticesForAccount(const std::string& account_id, int limit) override;
+  StatusOr<std::vector<DemandNotice>> ListDueNotices(int64_t now_us, int limit) override;
   // end legal
 
   // holds and retention (sqlite_holds.cc)
+  Status CreateHold(const Hold& hold, const AuditEvent& audit) override;
+  StatusOr<Hold> GetHold(const std::string& id) override;
+  StatusOr<Hold> FindHoldByDemand(const std::string& demand_id) override;
+  StatusOr<std::vector<Hold>> ListHolds(bool active_only) override;
+  Status RenewHold(const std::string& id, int renewals_before, int64_t expires_at_us, const AuditEvent& audit) override;
+  Status EndHold(const std::string& id, int64_t at_us, const std::string& end_reason, const AuditEvent& audit) override;
+  StatusOr<std::vector<Clip>> PurgeClips(int64_t now_us, int limit, AuditEvent audit) override;
+  Status SetPlateReadCase(int64_t seq, const std::string& case_number, const AuditEvent& audit) override;
+  Status ScrubDeleted() override;
   // end holds
 
   Status RecordAccess(const AuditEvent& audit) override;
