@@ -79,6 +79,90 @@ Status SeedDemoRequests(api::Services& s, const std::vector<DemoAccount>& accoun
   return s.requests->File(officer, protest).status();
 }
 
+// Four legal demands: a subpoena for subscriber records (accepted; its owner told), a warrant
+// narrowed to one camera and produced, a subpoena for content (rejected: content needs a
+// warrant), and an emergency request disclosed and awaiting its legal process.
+Status SeedDemoDemands(api::Services& s, const std::vector<DemoAccount>& accounts, int64_t now) {
+  constexpr int64_t kHour = 3600LL * 1'000'000;
+  CANVASS_ASSIGN_OR_RETURN(Principal legal, As(s, accounts, "legal"));
+  CANVASS_ASSIGN_OR_RETURN(Principal officer, As(s, accounts, "ofc.chen"));
+  auto resident = [&](const std::string& name) -> StatusOr<std::pair<Account, Camera>> {
+    CANVASS_ASSIGN_OR_RETURN(Account a, s.store->FindAccountByUsername(name));
+    CANVASS_ASSIGN_OR_RETURN(auto cams, s.store->ListCamerasByOwner(a.id));
+    if (cams.empty()) return NotFoundError("demo resident " + name + " has no camera");
+    return std::pair{a, cams.front()};
+  };
+  CANVASS_ASSIGN_OR_RETURN(auto pine, resident("resident.pine"));
+  CANVASS_ASSIGN_OR_RETURN(auto elm, resident("resident.elm"));
+  CANVASS_ASSIGN_OR_RETURN(auto oak, resident("resident.oak"));
+  const std::string agency = officer.AgencyId();
+
+  legal::DemandInput sub;
+  sub.type = DemandType::kSubpoena;
+  sub.agency_id = agency;
+  sub.issuing_authority = "Sangamon County State's Attorney";
+  sub.docket_number = "GJ-2026-118";
+  sub.case_number = "SPD-2026-04417";
+  sub.scope.subscriber = true;
+  sub.scope.account_ids = {pine.first.id};
+  sub.authorized = sub.scope;
+  CANVASS_ASSIGN_OR_RETURN(Demand d1, s.demands->Record(legal, sub));
+  legal::Decision accept{legal::Decision::Outcome::kAccept,
+                         "Grand jury subpoena for subscriber records only; within its terms.",
+                         std::nullopt};
+  CANVASS_RETURN_IF_ERROR(s.demands->Decide(legal, d1.id, accept).status());
+
+  legal::DemandInput warrant;
+  warrant.type = DemandType::kSearchWarrant;
+  warrant.agency_id = agency;
+  warrant.issuing_authority = "Circuit Court of Sangamon County";
+  warrant.docket_number = "2026-SW-0412";
+  warrant.case_number = "SPD-2026-04417";
+  warrant.scope.content = true;
+  warrant.scope.camera_ids = {elm.second.id, oak.second.id};
+  warrant.scope.from_us = now - 12 * kHour;
+  warrant.scope.to_us = now;
+  warrant.authorized = warrant.scope;
+  warrant.authorized.camera_ids = {elm.second.id};
+  CANVASS_ASSIGN_OR_RETURN(Demand d2, s.demands->Record(legal, warrant));
+  DemandScope narrowed = warrant.authorized;
+  legal::Decision narrow{legal::Decision::Outcome::kNarrow,
+                         "The warrant names the Elm St camera only; the Oak St camera is outside it.",
+                         narrowed};
+  CANVASS_RETURN_IF_ERROR(s.demands->Decide(legal, d2.id, narrow).status());
+  CANVASS_RETURN_IF_ERROR(s.productions->Produce(legal, d2.id).status());
+
+  legal::DemandInput content_by_subpoena = sub;
+  content_by_subpoena.docket_number = "GJ-2026-131";
+  content_by_subpoena.scope.subscriber = false;
+  content_by_subpoena.scope.content = true;
+  content_by_subpoena.scope.account_ids = {oak.first.id};
+  content_by_subpoena.scope.from_us = now - 6 * kHour;
+  content_by_subpoena.scope.to_us = now;
+  content_by_subpoena.authorized = content_by_subpoena.scope;
+  CANVASS_ASSIGN_OR_RETURN(Demand d3, s.demands->Record(legal, content_by_subpoena));
+  legal::Decision reject{legal::Decision::Outcome::kReject,
+                         "A subpoena cannot compel video: content needs a search warrant.",
+                         std::nullopt};
+  CANVASS_RETURN_IF_ERROR(s.demands->Decide(legal, d3.id, reject).status());
+
+  legal::EmergencyInput em;
+  em.case_number = "SPD-2026-04433";
+  em.attestation =
+      "A missing 7-year-old was last seen walking north on Maple St at 14:10; we believe she is "
+      "with an adult who has threatened her. Every minute counts.";
+  em.signature = "Officer Dana Chen";
+  em.imminent_danger = true;
+  em.scope.subscriber = true;
+  em.scope.account_ids = {pine.first.id};
+  CANVASS_ASSIGN_OR_RETURN(Demand d4, s.demands->FileEmergency(officer, em));
+  legal::Decision approve{legal::Decision::Outcome::kAccept,
+                          "Attested danger to a child; disclosure limited to contact records.",
+                          std::nullopt};
+  CANVASS_RETURN_IF_ERROR(s.demands->Decide(legal, d4.id, approve).status());
+  return s.productions->Produce(legal, d4.id).status();
+}
+
 }  // namespace
 
 StatusOr<std::vector<DemoAccount>> SeedDemoTown(api::App& app, Random& random) {
@@ -160,6 +244,7 @@ StatusOr<std::vector<DemoAccount>> SeedDemoTown(api::App& app, Random& random) {
         s.clips->ReportMotion(device, now - (i + 1) * 60'000'000LL, 0.2 + 0.05 * i).status());
   }
   CANVASS_RETURN_IF_ERROR(SeedDemoRequests(s, out, now));
+  CANVASS_RETURN_IF_ERROR(SeedDemoDemands(s, out, now));
   return out;
 }
 

@@ -14,7 +14,9 @@ namespace {
 constexpr std::string_view kDemandKinds[] = {"subpoena", "court_order", "search_warrant",
                                              "emergency", "preservation"};
 constexpr std::string_view kDemandOutcomes[] = {"accepted", "narrowed", "rejected"};
-constexpr std::string_view kDeletedObjects[] = {"clip", "crop", "plate_read"};
+// retention.purge (object clip) and plate.purge (object plate_read, crops deleted with their
+// reads): docs/design/retention.md, "Logged in aggregate".
+constexpr std::string_view kDeletedObjects[] = {"clip", "plate_read"};
 
 bool EndsWith(std::string_view s, std::string_view suffix) {
   return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;

@@ -121,7 +121,7 @@ TEST(Counter, PlatesAgreementsAndDeletions) {
   EXPECT_EQ(c["agreements.active_at_end"], 2);  // 1 before + 2 in - 1 revoked
   EXPECT_EQ(c["deletions.plate_read"], 250);
   EXPECT_EQ(c["deletions.clip"], 9);
-  EXPECT_EQ(c["deletions.crop"], 0);
+  EXPECT_EQ(c.count("deletions.crop"), 0u);  // crops go with their reads
 }
 
 TEST(Counter, PerAgencyCountsOnlyTheLeavesOfThatAgency) {
@@ -199,7 +199,7 @@ TEST(Counter, TheSameFiguresInTheSameOrderWhateverTheLeaves) {
   auto some = names(CountFigures(leaves, kQ4, ""));
   EXPECT_EQ(empty, some);
   EXPECT_EQ(empty.front(), "requests.filed");
-  EXPECT_EQ(empty.size(), 2 + 4 + 5 + 15 + 2 + 3 + 4 + 3 + 3u);
+  EXPECT_EQ(empty.size(), 2 + 4 + 5 + 15 + 2 + 3 + 4 + 3 + 2u);
 }
 
 TEST(Counter, LeavesThatCountNoFigureMayBeLeftOut) {
