@@ -230,6 +230,42 @@ TEST_F(LegalFlow, ProductionIsSignedVerifiableAndWithholdsEndToEndEncryptedClips
   EXPECT_EQ(MyDemands(sealed.login).at("demands").as_array().size(), 1u);
 }
 
+TEST_F(LegalFlow, AWarrantForAPlateProducesItsReadsAndCrops) {
+  const int64_t now = SystemClock::Get()->NowMicros();
+  const std::string reader = t_.MakeReader();
+  const std::string jpeg = std::string("\xFF\xD8\xFF\xE0", 4) + "crop of 7ABC123";
+  auto read = [&](const std::string& id, const std::string& plate, int64_t at_us, bool crop) {
+    json::object o{{"id", id},           {"plate", plate},
+                   {"state", "IL"},      {"confidence", 0.9},
+                   {"read_at", FormatRfc3339(at_us)}};
+    if (crop) o["crop_jpeg"] = Base64Encode(jpeg);
+    return o;
+  };
+  json::array reads{read("r1", "7ABC123", now - kHourUs, true),
+                    read("r2", "9XYZ555", now - kHourUs, false),
+                    read("r3", "7ABC123", now - 30 * kDayUs + kHourUs, false)};
+  ASSERT_EQ(c_->Send("POST", "/api/v1/plates/reads",
+                     json::serialize(json::object{{"reads", reads}}), Bearer(reader))
+                ->status,
+            200);
+  json::object scope{{"content", true},
+                     {"plates", json::array{"7abc-123"}},
+                     {"from", FormatRfc3339(now - 2 * kHourUs)},
+                     {"to", FormatRfc3339(now)}};
+  std::string id = Record(DemandBody("search_warrant", t_.agency().id, scope, scope));
+  ASSERT_EQ(Decide(id, Decision("accept", "warrant for the plate's reads")).status, 200);
+  auto produced = Produce(id);
+  ASSERT_EQ(produced.status, 200) << produced.body;
+  EXPECT_EQ(Json(produced.body).at("production").at("items").as_int64(), 2);  // a read, a crop
+  auto tar = c_->Send("GET", "/api/v1/legal/demands/" + id + "/production", "",
+                      Bearer(legal_.token));
+  EXPECT_NE(tar->body.find(jpeg), std::string::npos);
+  const size_t row = tar->body.find(",7ABC123,IL,");
+  ASSERT_NE(row, std::string::npos);
+  EXPECT_EQ(tar->body.find(",7ABC123,IL,", row + 1), std::string::npos);  // r3: out of range
+  EXPECT_EQ(tar->body.find("9XYZ555"), std::string::npos);                // another plate
+}
+
 TEST_F(LegalFlow, OnlyLegalStaffHandleDemandsAndAgenciesSeeOnlyTheirOwn) {
   auto resident = t_.Make(Role::kResident, "res1");
   auto subscriber = Scope(true, false, {resident.account.id}, {});
