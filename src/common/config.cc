@@ -400,8 +400,7 @@ Status Config::Validate() const {
   CANVASS_RETURN_IF_ERROR(Range("retention.renewal_days", retention.renewal_days, 1, 3650));
   CANVASS_RETURN_IF_ERROR(Range("retention.max_renewals", retention.max_renewals, 0, 100));
   CANVASS_RETURN_IF_ERROR(Range("retention.batch", retention.batch, 1, 100'000));
-  CANVASS_RETURN_IF_ERROR(
-      Range("retention.check_grace_s", retention.check_grace_s, 0, 30 * 86400));
+  CANVASS_RETURN_IF_ERROR(Range("retention.check_grace_s", retention.check_grace_s, 0, 30 * 86400));
   static const std::set<std::string> kLevels = {"trace", "debug",    "info", "warn",
                                                 "error", "critical", "off"};
   if (!kLevels.count(log.level)) {

@@ -122,8 +122,11 @@ class PosixFileSystem final : public FileSystem {
           const size_t n = static_cast<size_t>(std::min<int64_t>(length - done, zeros.size()));
           ssize_t w = ::pwrite(fd, zeros.data(), n, offset + done);
           if (w < 0 && errno == EINTR) continue;
-          if (w <= 0) s = ErrnoStatus(errno, "overwrite a range of " + path);
-          else done += w;
+          if (w <= 0) {
+            s = ErrnoStatus(errno, "overwrite a range of " + path);
+          } else {
+            done += w;
+          }
         }
       }
     }

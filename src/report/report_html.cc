@@ -26,7 +26,8 @@ const std::map<std::string, std::string>& SectionTitles() {
 }
 
 // One horizontal bar per figure, scaled to the section's largest published number. A figure
-// published as "fewer than 5" is drawn as a short hatched bar: its exact value is not published.
+// published as "fewer than 5" is drawn as a hatched bar over the whole range 0 to 5: its exact
+// value is not published.
 std::string BarChart(const std::string& section, const std::vector<const Figure*>& figures) {
   int64_t max = kSmallCount;
   for (const Figure* f : figures) {
@@ -40,7 +41,7 @@ std::string BarChart(const std::string& section, const std::vector<const Figure*
   for (const Figure* f : figures) {
     const std::string value = f->Published();
     const bool small = value == kFewerThanFive;
-    const int64_t shown = small ? kSmallCount - 1 : f->count;
+    const int64_t shown = small ? kSmallCount : f->count;  // a hatched range up to 5
     const int width = static_cast<int>(shown * kBarArea / max);
     const std::string label = f->name.substr(section.size() + 1);
     svg += "<text x=\"" + std::to_string(kLabelWidth - 6) + "\" y=\"" + std::to_string(y + 15) +
@@ -85,7 +86,11 @@ std::string EscapeHtml(std::string_view text) {
 }
 
 std::string ReportHtml(const Report& r, const std::string& agency_label) {
-  const std::string scope = r.agency.empty() ? "the whole deployment" : EscapeHtml(agency_label);
+  const std::string scope =
+      r.agency.empty() ? "the whole deployment"
+      : agency_label.empty() || agency_label == r.agency
+          ? "agency <code>" + EscapeHtml(r.agency) + "</code>"
+          : EscapeHtml(agency_label) + " (<code>" + EscapeHtml(r.agency) + "</code>)";
   std::string h =
       "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
       "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"

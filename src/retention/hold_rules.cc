@@ -21,7 +21,8 @@ bool InForce(const Hold& hold) { return hold.ended_at_us == 0; }
 bool HoldKeepsClip(const Hold& hold, const Clip& clip) {
   if (!InForce(hold)) return false;
   const HoldScope& s = hold.scope;
-  const bool named = Contains(s.camera_ids, clip.camera_id) || Contains(s.account_ids, clip.owner_id);
+  const bool named =
+      Contains(s.camera_ids, clip.camera_id) || Contains(s.account_ids, clip.owner_id);
   return named && Meets(s, clip.started_at_us, clip.ended_at_us);
 }
 

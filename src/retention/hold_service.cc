@@ -74,10 +74,12 @@ Status HoldService::CheckScope(HoldScope* s) {
     return InvalidArgumentError("a hold's time range must not end before it starts");
   }
   for (const auto& id : s->account_ids) {
-    if (!IsWellFormedId(id, "acc")) return InvalidArgumentError("'" + id + "' is not an account id");
+    if (!IsWellFormedId(id, "acc"))
+      return InvalidArgumentError("'" + id + "' is not an account id");
     CANVASS_ASSIGN_OR_RETURN(Account a, store_->GetAccount(id));
     if (a.role != Role::kResident) {
-      return InvalidArgumentError("account " + id + " is not a resident's: only residents own cameras");
+      return InvalidArgumentError("account " + id +
+                                  " is not a resident's: only residents own cameras");
     }
   }
   for (const auto& id : s->camera_ids) {
@@ -122,7 +124,8 @@ StatusOr<Hold> HoldService::Place(const Principal& legal, const std::string& dem
   CANVASS_RETURN_IF_ERROR(CheckScope(&h.scope));
   h.placed_by = legal.id();
   h.placed_at_us = clock_->NowMicros();
-  if (reason == "preservation") h.expires_at_us = h.placed_at_us + config_.preservation_days * kDayUs;
+  if (reason == "preservation")
+    h.expires_at_us = h.placed_at_us + config_.preservation_days * kDayUs;
   Status s = store_->CreateHold(h, HoldEvent(legal, *clock_, "legal.hold_place", h, reason));
   if (s.code() == Code::kAlreadyExists && !demand_id.empty()) {
     return store_->FindHoldByDemand(demand_id);  // placed concurrently for the same demand
@@ -155,9 +158,9 @@ StatusOr<Hold> HoldService::Renew(const Principal& legal, const std::string& hol
   const int before = h.renewals;
   h.expires_at_us += config_.renewal_days * kDayUs;
   h.renewals = before + 1;
-  CANVASS_RETURN_IF_ERROR(store_->RenewHold(
-      h.id, before, h.expires_at_us,
-      HoldEvent(legal, *clock_, "legal.hold_renew", h, "preservation")));
+  CANVASS_RETURN_IF_ERROR(
+      store_->RenewHold(h.id, before, h.expires_at_us,
+                        HoldEvent(legal, *clock_, "legal.hold_renew", h, "preservation")));
   return h;
 }
 

@@ -20,7 +20,8 @@ struct Range {
 
 // Ranges of [0, size) that no live crop covers.
 std::vector<Range> Gaps(std::vector<Range> live, int64_t size) {
-  std::sort(live.begin(), live.end(), [](const Range& a, const Range& b) { return a.begin < b.begin; });
+  std::sort(live.begin(), live.end(),
+            [](const Range& a, const Range& b) { return a.begin < b.begin; });
   std::vector<Range> gaps;
   int64_t at = 0;
   for (const Range& r : live) {
@@ -34,8 +35,8 @@ std::vector<Range> Gaps(std::vector<Range> live, int64_t size) {
 
 StatusOr<bool> AllZero(const RandomAccessFile& file, const Range& g) {
   for (int64_t at = g.begin; at < g.end; at += kChunkBytes) {
-    CANVASS_ASSIGN_OR_RETURN(std::string bytes,
-                             file.ReadAt(at, static_cast<size_t>(std::min(kChunkBytes, g.end - at))));
+    CANVASS_ASSIGN_OR_RETURN(
+        std::string bytes, file.ReadAt(at, static_cast<size_t>(std::min(kChunkBytes, g.end - at))));
     if (std::any_of(bytes.begin(), bytes.end(), [](char c) { return c != 0; })) return false;
   }
   return true;
@@ -44,8 +45,8 @@ StatusOr<bool> AllZero(const RandomAccessFile& file, const Range& g) {
 }  // namespace
 
 StatusOr<RetentionCheckReport> CheckRetention(Store& store, plates::PlateService& plates,
-                                              FileSystem& fs, const Config& config,
-                                              int64_t now_us, bool repair) {
+                                              FileSystem& fs, const Config& config, int64_t now_us,
+                                              bool repair) {
   RetentionCheckReport report;
   const int64_t grace_us = config.retention.check_grace_s * 1'000'000;
   CANVASS_ASSIGN_OR_RETURN(auto holds, store.ListHolds(/*active_only=*/true));

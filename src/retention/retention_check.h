@@ -32,7 +32,7 @@ struct RetentionCheckReport {
 };
 
 StatusOr<RetentionCheckReport> CheckRetention(Store& store, plates::PlateService& plates,
-                                              FileSystem& fs, const Config& config,
-                                              int64_t now_us, bool repair);
+                                              FileSystem& fs, const Config& config, int64_t now_us,
+                                              bool repair);
 
 }  // namespace canvass::retention

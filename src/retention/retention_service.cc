@@ -15,8 +15,7 @@ RetentionService::RetentionService(Store* store, HoldService* holds, ClipService
 StatusOr<int64_t> RetentionService::PurgeClips() {
   AuditEvent ev = MakeAuditEvent(Principal::System(), *clock_, "retention.purge", "clip", "");
   ev.reason_code = "clip";
-  CANVASS_ASSIGN_OR_RETURN(auto purged,
-                           store_->PurgeClips(clock_->NowMicros(), config_.batch, ev));
+  CANVASS_ASSIGN_OR_RETURN(auto purged, store_->PurgeClips(clock_->NowMicros(), config_.batch, ev));
   CANVASS_RETURN_IF_ERROR(clips_->RemovePurged(purged));
   return static_cast<int64_t>(purged.size());
 }

@@ -34,8 +34,7 @@ namespace canvass::retention {
 class RetentionService {
  public:
   RetentionService(Store* store, HoldService* holds, ClipService* clips,
-                   plates::PlateService* plates, const Clock* clock,
-                   const RetentionConfig& config);
+                   plates::PlateService* plates, const Clock* clock, const RetentionConfig& config);
 
   struct Pass {
     int holds_ended = 0;

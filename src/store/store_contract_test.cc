@@ -557,8 +557,8 @@ TEST_P(HoldContractTest, HoldsRoundTripOnePerDemandRenewConditionallyAndEndOnce)
   ASSERT_TRUE(store_->CreateHold(MakeHold("hold_3", ""), Ev("legal.hold_place")).ok());
   ASSERT_TRUE(store_->CreateHold(MakeHold("hold_4", ""), Ev("legal.hold_place")).ok());
 
-  ASSERT_TRUE(store_->RenewHold("hold_1", 0, h.expires_at_us + 90 * kDay, Ev("legal.hold_renew"))
-                  .ok());
+  ASSERT_TRUE(
+      store_->RenewHold("hold_1", 0, h.expires_at_us + 90 * kDay, Ev("legal.hold_renew")).ok());
   EXPECT_EQ(store_->GetHold("hold_1")->renewals, 1);
   EXPECT_EQ(store_->GetHold("hold_1")->expires_at_us, h.expires_at_us + 90 * kDay);
   EXPECT_EQ(store_->RenewHold("hold_1", 0, 1, Ev("legal.hold_renew")).code(),
@@ -651,8 +651,7 @@ TEST_P(HoldContractTest, PurgePlateReadsSkipsReadsHeldByReaderPlateOrCase) {
   EXPECT_TRUE(store_->SetPlateReadCase(r3, "CASE-1", Ev("plate.hold_case")).ok());
   EXPECT_EQ(store_->SetPlateReadCase(r3, "CASE-2", Ev("plate.hold_case")).code(),
             Code::kFailedPrecondition);
-  EXPECT_EQ(store_->SetPlateReadCase(999, "CASE-1", Ev("plate.hold_case")).code(),
-            Code::kNotFound);
+  EXPECT_EQ(store_->SetPlateReadCase(999, "CASE-1", Ev("plate.hold_case")).code(), Code::kNotFound);
 
   AuditEvent ev = Ev("plate.purge");
   ev.object_kind = "plate_read";

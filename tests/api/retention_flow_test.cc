@@ -172,8 +172,7 @@ TEST(RetentionFlow, HoldsLastNinetyDaysRenewOnceExpireAndRelease) {
   EXPECT_EQ(ends[0].agency, t.agency().id);
 
   // A renewal must come before the expiry: at the expiry itself it is refused.
-  auto late = holds.Place(lp, Random::System()->NewId("dem"), t.agency().id, "preservation",
-                          scope);
+  auto late = holds.Place(lp, Random::System()->NewId("dem"), t.agency().id, "preservation", scope);
   ASSERT_TRUE(late.ok());
   clock.SetMicros(late->expires_at_us);
   EXPECT_EQ(holds.Renew(lp, late->id).status().code(), Code::kFailedPrecondition);
@@ -193,8 +192,8 @@ TEST(RetentionFlow, HoldsLastNinetyDaysRenewOnceExpireAndRelease) {
   auto active = c->Send("GET", "/api/v1/holds?active=true", "", Bearer(legal.token));
   ASSERT_EQ(active->status, 200);
   ASSERT_EQ(Json(active->body).at("holds").as_array().size(), 1u);
-  auto released = c->Send("POST", "/api/v1/holds/" + until->id + "/release", "",
-                          Bearer(legal.token));
+  auto released =
+      c->Send("POST", "/api/v1/holds/" + until->id + "/release", "", Bearer(legal.token));
   ASSERT_EQ(released->status, 200) << released->body;
   EXPECT_EQ(Json(released->body).at("status").as_string(), "released");
   EXPECT_EQ(
@@ -256,9 +255,9 @@ std::map<std::string, std::string> SealedCrops(TestApp& t) {
                   ->ForEachPlateRead([&](const PlateRead& r) -> Status {
                     std::string pack =
                         ReadAll(JoinPath(t.services().plates->CropDir(), r.crop_pack));
-                    out[r.plate] = pack.substr(static_cast<size_t>(r.crop_offset),
-                                               static_cast<size_t>(r.crop_bytes +
-                                                                   media::kSegmentOverheadBytes));
+                    out[r.plate] = pack.substr(
+                        static_cast<size_t>(r.crop_offset),
+                        static_cast<size_t>(r.crop_bytes + media::kSegmentOverheadBytes));
                     return OkStatus();
                   })
                   .ok());
@@ -266,9 +265,9 @@ std::map<std::string, std::string> SealedCrops(TestApp& t) {
 }
 
 retention::RetentionCheckReport Check(TestApp& t, const SimulatedClock& clock, bool repair) {
-  auto report = retention::CheckRetention(*t.services().store, *t.services().plates,
-                                          *FileSystem::Posix(), t.app().config(),
-                                          clock.NowMicros(), repair);
+  auto report =
+      retention::CheckRetention(*t.services().store, *t.services().plates, *FileSystem::Posix(),
+                                t.app().config(), clock.NowMicros(), repair);
   EXPECT_TRUE(report.ok()) << report.status().ToString();
   return *report;
 }
@@ -297,13 +296,13 @@ TEST(RetentionFlow, PurgeDeletesRowsAndBytesAndKeepsWhatHoldsAndCasesKeep) {
   StoredClip by_account = Upload(t, t.MakeCamera(account_owner, "front"), clock, 13);
   retention::HoldScope camera_scope;
   camera_scope.camera_ids = {held.clip.camera_id};
-  auto camera_hold = t.services().holds->Place(lp, Random::System()->NewId("dem"),
-                                               t.agency().id, "preservation", camera_scope);
+  auto camera_hold = t.services().holds->Place(lp, Random::System()->NewId("dem"), t.agency().id,
+                                               "preservation", camera_scope);
   ASSERT_TRUE(camera_hold.ok()) << camera_hold.status().ToString();
   retention::HoldScope account_scope;
   account_scope.account_ids = {account_owner.account.id};
-  auto account_hold = t.services().holds->Place(lp, Random::System()->NewId("dem"),
-                                                t.agency().id, "demand", account_scope);
+  auto account_hold = t.services().holds->Place(lp, Random::System()->NewId("dem"), t.agency().id,
+                                                "demand", account_scope);
   ASSERT_TRUE(account_hold.ok()) << account_hold.status().ToString();
 
   // Plate reads with crops, three batches (three packs): a pack whose reads all go, a pack
@@ -321,10 +320,10 @@ TEST(RetentionFlow, PurgeDeletesRowsAndBytesAndKeepsWhatHoldsAndCasesKeep) {
   plate_scope.plates = {"keephld"};  // normalised by Place
   plate_scope.from_us = at - kDayUs;
   plate_scope.to_us = at;  // inclusive
-  ASSERT_TRUE(t.services()
-                  .holds->Place(lp, Random::System()->NewId("dem"), t.agency().id, "demand",
-                                plate_scope)
-                  .ok());
+  ASSERT_TRUE(
+      t.services()
+          .holds->Place(lp, Random::System()->NewId("dem"), t.agency().id, "demand", plate_scope)
+          .ok());
   int64_t case_seq = 0;
   std::map<std::string, std::string> packs;  // plate -> pack
   ASSERT_TRUE(t.services()
@@ -336,16 +335,16 @@ TEST(RetentionFlow, PurgeDeletesRowsAndBytesAndKeepsWhatHoldsAndCasesKeep) {
                   })
                   .ok());
   const std::string case_path = "/api/v1/plates/reads/" + std::to_string(case_seq) + "/case";
-  EXPECT_EQ(c->Send("POST", case_path, R"({"case_number":"SPD-2026-9"})", Bearer(legal.token))
-                ->status,
-            403);
+  EXPECT_EQ(
+      c->Send("POST", case_path, R"({"case_number":"SPD-2026-9"})", Bearer(legal.token))->status,
+      403);
   auto attached =
       c->Send("POST", case_path, R"({"case_number":"SPD-2026-9"})", Bearer(officer.token));
   ASSERT_EQ(attached->status, 200) << attached->body;
   EXPECT_TRUE(Json(attached->body).at("evidence").as_bool());
-  EXPECT_EQ(c->Send("POST", case_path, R"({"case_number":"OTHER-1"})", Bearer(officer.token))
-                ->status,
-            422);
+  EXPECT_EQ(
+      c->Send("POST", case_path, R"({"case_number":"OTHER-1"})", Bearer(officer.token))->status,
+      422);
   ASSERT_EQ(Leaves(t, "plate.hold_case").size(), 1u);
   const auto sealed = SealedCrops(t);
   ASSERT_EQ(sealed.size(), 6u);

@@ -122,4 +122,71 @@ grep -q 'HOST:PORT' "$dir/e3" || fail "bad --listen message: $(cat "$dir/e3")"
 printf '[server]\nthreads = "many"\n' >"$dir/bad.toml"
 if "$canvass" serve --config "$dir/bad.toml" 2>"$dir/e4"; then fail "bad config accepted"; fi
 grep -q 'server.threads' "$dir/e4" || fail "bad config message: $(cat "$dir/e4")"
+
+# ---- report: transparency reports (docs/design/reports.md) --------------------------------------
+# The demo's data served again: `canvass report verify` re-counts the published report from the
+# public log and agrees; a server that inflates a figure is caught, and the figure named.
+rpid=""
+proxy=""
+trap 'kill $pid ${rpid:-} ${proxy:-} 2>/dev/null || true; rm -rf "$dir"' EXIT
+"$canvass" serve --data-dir "$dir/demo" --listen 127.0.0.1:0 >"$dir/rs.out" 2>&1 &
+rpid=$!
+for _ in $(seq 1 300); do
+  grep -q 'canvass serving http' "$dir/rs.out" 2>/dev/null && break
+  kill -0 $rpid 2>/dev/null || { cat "$dir/rs.out"; fail "serve exited early"; }
+  sleep 0.1
+done
+rurl=$(grep -o 'http://127.0.0.1:[0-9]*' "$dir/rs.out" | head -1)
+[ -n "$rurl" ] || fail "serve printed no URL"
+"$canvass" report verify --url "$rurl" --key "$dir/log.key" >"$dir/r1" 2>&1 \
+  || { cat "$dir/r1"; fail "report verify of the genuine report"; }
+grep -q '^OK: report 20[0-9][0-9]Q[1-4] for the whole deployment' "$dir/r1" || { cat "$dir/r1"; fail "report verify output"; }
+agency=$(grep -m1 -o '"agency":"agy_[a-z0-9]*"' "$dir/leaves" | cut -d'"' -f4)
+[ -n "$agency" ] || fail "no agency in the public leaves"
+"$canvass" report verify --url "$rurl" --key "$dir/log.key" --agency "$agency" >"$dir/r2" 2>&1 \
+  || { cat "$dir/r2"; fail "report verify of an agency's report"; }
+filed=$("$canvass" report show --url "$rurl" | python3 -c "import json,sys;print(json.load(sys.stdin)['figures']['requests.filed'])")
+[ "$filed" -ge 1 ] || fail "the demo's report counts no filed request ($filed)"
+"$canvass" report show --url "$rurl" --format html >"$dir/report.html" || fail "report show --format html"
+grep -q '<svg' "$dir/report.html" || fail "report page has no chart"
+# A server in front of the real one that adds one to `requests.filed`.
+python3 - "$rurl" "$dir/proxy.port" >"$dir/proxy.log" 2>&1 <<'PY' &
+import http.server, json, sys, urllib.error, urllib.request
+upstream, port_file = sys.argv[1], sys.argv[2]
+class Tamper(http.server.BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    def do_GET(self):
+        try:
+            with urllib.request.urlopen(upstream + self.path) as r:
+                status, body = r.status, r.read()
+        except urllib.error.HTTPError as e:
+            status, body = e.code, e.read()
+        if self.path.startswith("/api/v1/public/reports"):
+            report = json.loads(body)
+            report["figures"]["requests.filed"] += 1
+            body = json.dumps(report).encode()
+        self.send_response(status)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+    def log_message(self, *args):
+        pass
+server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Tamper)
+open(port_file + ".tmp", "w").write(str(server.server_address[1]))
+import os; os.rename(port_file + ".tmp", port_file)
+server.serve_forever()
+PY
+proxy=$!
+for _ in $(seq 1 100); do [ -f "$dir/proxy.port" ] && break; sleep 0.1; done
+[ -f "$dir/proxy.port" ] || { cat "$dir/proxy.log"; fail "tampering proxy did not start"; }
+if "$canvass" report verify --url "http://127.0.0.1:$(cat "$dir/proxy.port")" --key "$dir/log.key" >"$dir/r3" 2>&1; then
+  cat "$dir/r3"; fail "a tampered report verified"
+fi
+grep -q "figure requests.filed differs: published $((filed + 1)), counted $filed" "$dir/r3" \
+  || { cat "$dir/r3"; fail "the tampered figure was not named"; }
+kill $proxy 2>/dev/null || true
+kill -TERM $rpid
+wait $rpid || fail "serve exited non-zero after SIGTERM"
+# ---- end report ---------------------------------------------------------------------------------
+
 echo "1 passed, 0 failed"

@@ -50,9 +50,9 @@ Status LoadScopes(Connection& c, std::vector<Hold>* holds) {
 StatusOr<Hold> OneHold(Connection& c, const std::string& where, const std::string& key,
                        const std::string& what) {
   CANVASS_ASSIGN_OR_RETURN(
-      Hold h, QueryOne<Hold>(c, std::string("SELECT ") + kHoldCols + " FROM legal_holds WHERE " +
-                                    where,
-                             key, what, ReadHold));
+      Hold h,
+      QueryOne<Hold>(c, std::string("SELECT ") + kHoldCols + " FROM legal_holds WHERE " + where,
+                     key, what, ReadHold));
   std::vector<Hold> one{std::move(h)};
   CANVASS_RETURN_IF_ERROR(LoadScopes(c, &one));
   return std::move(one.front());
@@ -109,9 +109,9 @@ Status SqliteStore::CreateHold(const Hold& h, const AuditEvent& audit) {
     CANVASS_RETURN_IF_ERROR(s);
     auto insert = [&](const char* kind, const std::vector<std::string>& values) -> Status {
       for (const auto& v : values) {
-        CANVASS_ASSIGN_OR_RETURN(
-            Statement sc, c.Prepare("INSERT INTO legal_hold_scope (hold_id, kind, value) "
-                                    "VALUES (?,?,?) ON CONFLICT DO NOTHING"));
+        CANVASS_ASSIGN_OR_RETURN(Statement sc,
+                                 c.Prepare("INSERT INTO legal_hold_scope (hold_id, kind, value) "
+                                           "VALUES (?,?,?) ON CONFLICT DO NOTHING"));
         sc.Bind(1, h.id).Bind(2, std::string_view(kind)).Bind(3, v);
         CANVASS_RETURN_IF_ERROR(sc.Run());
       }
@@ -184,19 +184,18 @@ StatusOr<std::vector<Clip>> SqliteStore::PurgeClips(int64_t now_us, int limit, A
     // clips_by_camera_time: a clip that ended before the cutoff started before it too. A clip
     // is kept while an unended hold names its camera or its owner and meets its time.
     CANVASS_ASSIGN_OR_RETURN(
-        Statement st,
-        c.Prepare(std::string("SELECT ") + kPurgedClipCols +
-                  " FROM cameras CROSS JOIN clips ON clips.camera_id = cameras.id"
-                  " WHERE clips.started_at_us < ?1 - cameras.retention_days * ?2"
-                  " AND clips.ended_at_us < ?1 - cameras.retention_days * ?2"
-                  " AND NOT EXISTS (SELECT 1 FROM legal_hold_scope s"
-                  "   JOIN legal_holds h ON h.id = s.hold_id"
-                  "   WHERE h.ended_at_us = 0"
-                  "   AND ((s.kind = 'camera' AND s.value = clips.camera_id)"
-                  "     OR (s.kind = 'account' AND s.value = clips.owner_id))"
-                  "   AND (h.from_us = 0 OR clips.ended_at_us >= h.from_us)"
-                  "   AND (h.to_us = 0 OR clips.started_at_us <= h.to_us))"
-                  " LIMIT ?3"));
+        Statement st, c.Prepare(std::string("SELECT ") + kPurgedClipCols +
+                                " FROM cameras CROSS JOIN clips ON clips.camera_id = cameras.id"
+                                " WHERE clips.started_at_us < ?1 - cameras.retention_days * ?2"
+                                " AND clips.ended_at_us < ?1 - cameras.retention_days * ?2"
+                                " AND NOT EXISTS (SELECT 1 FROM legal_hold_scope s"
+                                "   JOIN legal_holds h ON h.id = s.hold_id"
+                                "   WHERE h.ended_at_us = 0"
+                                "   AND ((s.kind = 'camera' AND s.value = clips.camera_id)"
+                                "     OR (s.kind = 'account' AND s.value = clips.owner_id))"
+                                "   AND (h.from_us = 0 OR clips.ended_at_us >= h.from_us)"
+                                "   AND (h.to_us = 0 OR clips.started_at_us <= h.to_us))"
+                                " LIMIT ?3"));
     st.Bind(1, now_us).Bind(2, kDayUs).Bind(3, limit);
     CANVASS_ASSIGN_OR_RETURN(deleted, QueryAll<Clip>(st, ReadPurgedClip));
     for (const auto& clip : deleted) {

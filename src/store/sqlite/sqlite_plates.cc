@@ -253,11 +253,11 @@ StatusOr<std::vector<PlateRead>> SqliteStore::PurgePlateReads(const std::string&
   Status s = WriteTx(nullptr, [&](Connection& c) -> Status {
     deleted.clear();
     packs.clear();
-    CANVASS_ASSIGN_OR_RETURN(Statement st,
-                             c.Prepare(std::string("SELECT ") + kReadCols +
-                                       " FROM plate_reads WHERE agency_id=? AND read_at_us < ? AND "
-                                       "hold_case = '' AND " + std::string(kNotHeldByHold) +
-                                       " ORDER BY read_at_us LIMIT ?"));
+    CANVASS_ASSIGN_OR_RETURN(
+        Statement st, c.Prepare(std::string("SELECT ") + kReadCols +
+                                " FROM plate_reads WHERE agency_id=? AND read_at_us < ? AND "
+                                "hold_case = '' AND " +
+                                std::string(kNotHeldByHold) + " ORDER BY read_at_us LIMIT ?"));
     st.Bind(1, agency_id).Bind(2, cutoff_us).Bind(3, limit);
     CANVASS_ASSIGN_OR_RETURN(deleted, QueryAll<PlateRead>(st, ReadRead));
     for (const auto& r : deleted) {
