@@ -158,6 +158,15 @@ TEST_F(LegalFlow, ContentNeedsAWarrantAndSubscriberDataASubpoena) {
   ASSERT_EQ(mine.at("demands").as_array().size(), 1u);
   EXPECT_EQ(mine.at("demands").at(0).at("id").as_string(), sub);
   EXPECT_EQ(mine.at("demands").at(0).at("type").as_string(), "subpoena");
+  // The agency's transparency report counts both, from the public leaves.
+  ASSERT_TRUE(t_.services().audit->Integrate().ok());
+  auto report = c_->Send("GET", "/api/v1/public/reports?agency=" + agency);
+  ASSERT_EQ(report->status, 200) << report->body;
+  const json::value figures = Json(report->body).at("figures");
+  EXPECT_EQ(figures.at("demands.received.subpoena").to_number<int64_t>(), 2);
+  EXPECT_EQ(figures.at("demands.subpoena.rejected").to_number<int64_t>(), 1);
+  EXPECT_EQ(figures.at("demands.subpoena.accepted").to_number<int64_t>(), 1);
+  EXPECT_EQ(figures.at("demands.users_notified").as_string(), "fewer than 5");
 }
 
 TEST_F(LegalFlow, ScopeBeyondTheDocumentsIsRefusedAndNarrowingIsRecorded) {
