@@ -11,9 +11,11 @@ packages=(
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   libtomlplusplus-dev libspdlog-dev libcli11-dev
   libavformat-dev libavcodec-dev libavutil-dev libswscale-dev libswresample-dev ffmpeg
+  libavdevice-dev  # agent: V4L2 cameras (src/agent/video_source.cc)
   libopencv-objdetect-dev libopencv-imgproc-dev libopencv-core-dev opencv-data minisign libarchive-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   curl ca-certificates
+  chromium  # web UI browser tests (web/tests/browser.test.mjs); Node 20 + npm come with the machine
 )
 if [[ "${1:-}" == "--bench" ]]; then
   packages+=(wrk nginx-light)

@@ -7,6 +7,7 @@
 #include "accounts/agency_service.h"
 #include "api/http_status.h"
 #include "api/json_io.h"
+#include "api/static_files.h"
 #include "clips/master_key.h"
 #include "common/sha256.h"
 #include "store/sqlite/sqlite_store.h"
@@ -290,6 +291,8 @@ Response App::Handle(Request& request) {
 
 Response App::Dispatch(Request& request) {
   if (!request.path.starts_with("/api/") && !request.path.starts_with("/audit/")) {
+    // The built web UI when there is one (server.web_dir), else the built-in page.
+    if (HasWebUi(config_.server.web_dir)) return ServeStaticFile(config_.server.web_dir, request);
     if (request.method == "GET" && (request.path == "/" || request.path == "/index.html")) {
       Response r;
       r.content_type = "text/html; charset=utf-8";

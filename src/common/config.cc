@@ -170,6 +170,7 @@ StatusOr<Config> ParseConfig(std::string_view text, std::string_view source_name
     TableReader r(root["server"].as_table(), "server");
     r.Read("listen", &c.server.listen);
     r.Read("data_dir", &c.server.data_dir);
+    r.Read("web_dir", &c.server.web_dir);
     r.Read("threads", &c.server.threads);
     r.Read("max_header_bytes", &c.server.max_header_bytes);
     r.Read("max_body_bytes", &c.server.max_body_bytes);

@@ -15,6 +15,9 @@ namespace canvass {
 struct ServerConfig {
   std::string listen = "127.0.0.1:8080";  // HOST:PORT; loopback by default.
   std::string data_dir = "var/canvass";   // Database, clip blobs, keys, uploads.
+  // The built web UI (web/dist), served as static files outside /api/ and /audit/; a relative
+  // path is from the working directory. Empty, or no index.html there: the built-in page.
+  std::string web_dir = "web/dist";
   int threads = 0;                        // 0: one per core (at least 2).
   int64_t max_header_bytes = 16 * 1024;   // Request line plus headers.
   int64_t max_body_bytes = 1024 * 1024;   // JSON bodies.

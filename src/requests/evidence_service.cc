@@ -156,6 +156,15 @@ StatusOr<CasePackage> EvidenceService::ExportCase(const Principal& member,
                               FormatRfc3339(now) + " by " + deployment_name_;
   CANVASS_ASSIGN_OR_RETURN(pkg.tar,
                            evidence::BuildPackage(pkg.name, std::move(files), key_, comment));
+  // Built: now the export enters each item's chain of custody, with its audit event, before a
+  // byte of it is served.
+  std::vector<CustodyEvent> events;
+  for (const auto& [id, e] : exported) events.push_back(e);
+  AuditEvent ev = MakeAuditEvent(member, *clock_, "evidence.export", "case", "");
+  ev.count = static_cast<int64_t>(events.size());
+  ev.case_number = case_number;
+  ev.details_json = json::serialize(json::object{{"package", pkg.name}});
+  CANVASS_RETURN_IF_ERROR(store_->AddCustodyEvents(events, ev));
   return pkg;
 }
 

@@ -210,6 +210,15 @@ TEST(RequestsFlow, FilingMatchingSharingAndAVerifiedExport) {
   auto pkg = c->Send("POST", "/api/v1/evidence/export", R"({"case_number":"2026-001234"})",
                      Bearer(officer.token));
   ASSERT_EQ(pkg->status, 200) << pkg->body;
+  // The export is in every item's chain of custody.
+  for (const auto& i : items) {
+    auto detail = c->Send("GET", "/api/v1/evidence/" + std::string(i.at("id").as_string()), "",
+                          Bearer(officer.token));
+    const json::value v = Json(detail->body);
+    const auto& custody = v.at("custody").as_array();
+    ASSERT_EQ(custody.size(), 3u) << detail->body;
+    EXPECT_EQ(custody[2].at("action").as_string(), "exported");
+  }
   auto key = c->Send("GET", "/api/v1/public/evidence-key", "");
   ASSERT_EQ(key->status, 200);
   const std::string dir = t.data_dir() + "/export";
