@@ -3,7 +3,7 @@ PRESET_RELEASE := release
 PRESET_DEBUG := debug
 JOBS ?= $(shell nproc)
 
-.PHONY: demo check setup build build-debug test asan bench bench-http format clean web web-test
+.PHONY: demo check setup build build-debug test asan bench bench-http format clean web web-test train-recognizer recognize-bench
 
 setup:
 	@scripts/setup.sh
@@ -61,6 +61,32 @@ bench: build
 bench-http: build
 	scripts/setup.sh --bench
 	bench/http_json_bench.sh build/release
+
+# Plate recognizer: synthetic data, training on CPU (niced, ~1.5 h on two cores), ONNX export into
+# models/recognizer (models/recognizer/MODELS.md). `check` never trains; it runs the committed
+# models. The real crops in ../shared/datasets only choose the checkpoint (never trained on).
+RECOGNIZER_OUT ?= build/recognizer
+RECOGNIZER_MEASURE ?= ../shared/datasets/us-plate-crops
+train-recognizer:
+	scripts/setup.sh --train
+	mkdir -p $(RECOGNIZER_OUT)
+	nice -n 15 /usr/bin/python3 tools/recognizer/train_reader.py --out $(RECOGNIZER_OUT) \
+	  --steps 2000 --batch 48 --workers 2 --threads 1 --measure-every 250 \
+	  $$(test -f $(RECOGNIZER_MEASURE)/groundtruth.csv && echo --measure $(RECOGNIZER_MEASURE))
+	nice -n 15 /usr/bin/python3 tools/recognizer/train_reader.py --out $(RECOGNIZER_OUT) \
+	  --tag reader2 --style 2 --init $$(ls $(RECOGNIZER_OUT)/reader_best.pt 2>/dev/null || echo $(RECOGNIZER_OUT)/reader_final.pt) \
+	  --lr 6e-4 --warmup 50 --steps 1200 --batch 48 --workers 2 --threads 1 --measure-every 200 \
+	  $$(test -f $(RECOGNIZER_MEASURE)/groundtruth.csv && echo --measure $(RECOGNIZER_MEASURE))
+	nice -n 15 /usr/bin/python3 tools/recognizer/train_finder.py --out $(RECOGNIZER_OUT) \
+	  --steps 1200 --workers 1 --threads 1
+	/usr/bin/python3 tools/recognizer/export.py --out models/recognizer \
+	  --reader $$(ls $(RECOGNIZER_OUT)/reader2_best.pt 2>/dev/null || echo $(RECOGNIZER_OUT)/reader2_final.pt) \
+	  --finder $(RECOGNIZER_OUT)/finder_final.pt
+	/usr/bin/python3 tools/recognizer/generate.py --testdata src/recognize/testdata --seed 7
+
+recognize-bench: build
+	cmake --build --preset $(PRESET_RELEASE) -j $(JOBS) --target recognize_bench
+	./build/release/bench/recognize_bench
 
 format:
 	clang-format -i $$(git ls-files '*.h' '*.cc')

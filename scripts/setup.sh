@@ -3,6 +3,7 @@
 # Skips what is already installed; uses sudo when not root.
 # Usage: scripts/setup.sh            (build + test + run dependencies)
 #        scripts/setup.sh --bench    (also the benchmark baselines: wrk, nginx)
+#        scripts/setup.sh --train    (also the plate recognizer's training: torch, onnx, fonts)
 set -euo pipefail
 
 packages=(
@@ -16,9 +17,15 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   curl ca-certificates
   chromium  # web UI browser tests (web/tests/browser.test.mjs); Node 20 + npm come with the machine
+  libopencv-dnn-dev libopencv-imgcodecs-dev  # recognize: ONNX networks, image files
 )
 if [[ "${1:-}" == "--bench" ]]; then
   packages+=(wrk nginx-light)
+fi
+if [[ "${1:-}" == "--train" ]]; then  # recognize: make train-recognizer (tools/recognizer)
+  packages+=(python3-torch python3-opencv python3-onnx python3-numpy
+             fonts-dejavu fonts-liberation fonts-urw-base35 fonts-roboto fonts-bebas-neue
+             fonts-b612 fonts-routed-gothic fonts-opendin)
 fi
 
 missing=()

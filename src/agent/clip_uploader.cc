@@ -50,7 +50,7 @@ StatusOr<UploadResult> UploadClip(const std::string& plain, const UploadOptions&
   const api::HttpClient::Headers auth = {{"Authorization", "Bearer " + o.device_token}};
 
   std::string bytes = plain;
-  if (o.e2ee) {
+  if (o.e2ee && !o.presealed) {
     CANVASS_ASSIGN_OR_RETURN(auto r, client->Send("GET", "/api/v1/device", "", auth));
     if (r.status != 200) return ErrorFrom(r, "GET /api/v1/device");
     CANVASS_ASSIGN_OR_RETURN(json::object dev, ParseObject(r.body));

@@ -20,6 +20,9 @@ struct UploadOptions {
   int64_t started_at_us = 0;
   int64_t ended_at_us = 0;
   bool e2ee = false;         // seal to the owner's key (fetched from GET /api/v1/device)
+  // With e2ee: the bytes are sealed already (the agent's outbox seals once, so that a retry
+  // sends the same bytes under the same SHA-256 and the server can deduplicate them).
+  bool presealed = false;
   int64_t chunk_bytes = 8LL << 20;  // a multiple of 1 MiB
   int max_attempts = 5;             // per chunk, with back-off
   // Called after each acknowledged chunk with (received, total).

@@ -34,10 +34,13 @@ void AddDemoCommand(CLI::App& app, Runner* run);
 void AddCheckCommand(CLI::App& app, Runner* run);
 void AddAdminCommands(CLI::App& app, Runner* run);
 void AddUploadCommand(CLI::App& app, Runner* run);
+// agent: the edge agent (src/cli/agent.cc)
+void AddAgentCommand(CLI::App& app, Runner* run);
 void AddE2eeCommands(CLI::App& app, Runner* run);
 void AddShareCommand(CLI::App& app, Runner* run);
 void AddAuditCommands(CLI::App& app, Runner* run);
 void AddEvidenceCommands(CLI::App& app, Runner* run);
+void AddRecognizeCommand(CLI::App& app, Runner* run);  // recognize
 // legal: commands here
 // retention: commands here
 // report: commands here

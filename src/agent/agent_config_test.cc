@@ -1,0 +1,55 @@
+#include "agent/agent_config.h"
+
+#include <gtest/gtest.h>
+
+namespace canvass::agent {
+namespace {
+
+TEST(AgentConfig, ReadsCamerasAndDefaults) {
+  auto c = ParseAgentConfig(R"(
+[agent]
+server = "http://127.0.0.1:9000"
+data_dir = "/tmp/a"
+[[camera]]
+name = "porch"
+source = "rtsp://cam/1"
+device_token = "cvd_x"
+privacy_zones = [[[0, 0], [0.5, 0], [0.5, 0.5]]]
+[[camera]]
+name = "street"
+source = "/dev/video0"
+input_format = "v4l2"
+kind = "alpr"
+device_token = "cvd_y"
+reader_token = "cvl_z"
+pre_roll_ms = 3000
+)");
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  ASSERT_EQ(c->cameras.size(), 2u);
+  EXPECT_EQ(c->cameras[0].pre_roll_ms, 5000);
+  ASSERT_EQ(c->cameras[0].privacy_zones.size(), 1u);
+  EXPECT_EQ(c->cameras[0].privacy_zones[0][1].x, 0.5);
+  EXPECT_EQ(c->cameras[1].pre_roll_ms, 3000);
+  EXPECT_EQ(c->heartbeat_interval_s, 60);
+}
+
+TEST(AgentConfig, SaysWhatIsWrong) {
+  const char* base = "[agent]\ndata_dir = \"/tmp/a\"\n";
+  auto typo = ParseAgentConfig(std::string(base) +
+                               "[[camera]]\nname=\"a\"\nsource=\"x\"\ndevice_token=\"cvd_1\"\n"
+                               "pre_rol_ms = 1\n");
+  EXPECT_NE(typo.status().message().find("unknown option camera[0].pre_rol_ms"), std::string::npos);
+  auto none = ParseAgentConfig(base);
+  EXPECT_NE(none.status().message().find("[[camera]]"), std::string::npos);
+  auto alpr = ParseAgentConfig(std::string(base) +
+                               "[[camera]]\nname=\"a\"\nsource=\"x\"\ndevice_token=\"cvd_1\"\n"
+                               "kind = \"alpr\"\n");
+  EXPECT_NE(alpr.status().message().find("reader_token"), std::string::npos);
+  auto zone = ParseAgentConfig(std::string(base) +
+                               "[[camera]]\nname=\"a\"\nsource=\"x\"\ndevice_token=\"cvd_1\"\n"
+                               "privacy_zones = [[[0, 0], [2, 0], [0, 1]]]\n");
+  EXPECT_EQ(zone.status().code(), Code::kInvalidArgument);
+}
+
+}  // namespace
+}  // namespace canvass::agent

@@ -1,0 +1,62 @@
+#include "agent/plate_read_merger.h"
+
+#include <gtest/gtest.h>
+
+#include <boost/json.hpp>
+
+namespace canvass::agent {
+namespace {
+
+PlateCandidate Read(std::string plate, double conf, std::string crop) {
+  PlateCandidate c;
+  c.plate = std::move(plate);
+  c.state = "IL";
+  c.confidence = conf;
+  c.crop_jpeg = std::move(crop);
+  return c;
+}
+
+TEST(PlateReadMerger, OneVehicleManyFramesIsOneReadWithTheBestCrop) {
+  PlateReadMerger m("cam", 1'000'000);
+  EXPECT_TRUE(m.Add({Read("ABC1234", 0.7, "a")}, 0).empty());
+  EXPECT_TRUE(m.Add({Read("AB01234", 0.5, "b")}, 200'000).empty());  // O read as 0... and C lost
+  EXPECT_TRUE(m.Add({Read("ABC1234", 0.9, "c")}, 400'000).empty());
+  auto out = m.Add({}, 2'000'000);
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].plate, "ABC1234");
+  EXPECT_DOUBLE_EQ(out[0].confidence, 0.9);
+  EXPECT_EQ(out[0].crop_jpeg, "c");
+  EXPECT_EQ(out[0].read_at_us, 400'000);
+  EXPECT_EQ(out[0].frames, 3);
+}
+
+TEST(PlateReadMerger, DifferentVehiclesStayApart) {
+  PlateReadMerger m("cam", 1'000'000);
+  m.Add({Read("ABC1234", 0.8, "a"), Read("XYZ987", 0.8, "x")}, 0);
+  auto out = m.Flush();
+  EXPECT_EQ(out.size(), 2u);
+  EXPECT_NE(out[0].id, out[1].id);
+}
+
+TEST(PlateReadMerger, SameVehicleFoldsConfusions) {
+  EXPECT_TRUE(PlateReadMerger::SameVehicle("O1SB", "01S8"));
+  EXPECT_TRUE(PlateReadMerger::SameVehicle("ABC123", "ABC1234"));
+  EXPECT_FALSE(PlateReadMerger::SameVehicle("ABC123", "XYZ123"));
+}
+
+TEST(PlateBatchJson, IsWhatTheServerTakes) {
+  MergedRead r;
+  r.id = "cam:1:1";
+  r.plate = "ABC1234";
+  r.state = "IL";
+  r.confidence = 0.9;
+  r.read_at_us = 1'900'000'000'000'000;
+  r.crop_jpeg = "\xff\xd8jpeg";
+  auto v = boost::json::parse(PlateBatchJson({r}));
+  const auto& read = v.at("reads").at(0);
+  EXPECT_EQ(read.at("plate").as_string(), "ABC1234");
+  EXPECT_EQ(read.at("crop_jpeg").as_string(), "/9hqcGVn");
+}
+
+}  // namespace
+}  // namespace canvass::agent

@@ -1,0 +1,34 @@
+// The classical first stage of plate finding: where a picture has the dense vertical edges of a
+// row of characters. Cheap (about 15-25 ms for 1280x720 on one core) and generous: it proposes
+// most plates along with many things that are not plates, which the finder CNN then sorts out.
+//
+// Internal to src/recognize (this header includes OpenCV's).
+#pragma once
+
+#include <opencv2/core.hpp>
+#include <vector>
+
+namespace canvass::recognize {
+
+// A region that may hold a plate: its rotated rectangle (centre, size, angle in degrees, the
+// angle of the long side, within +-45) and how edge-dense it is (0 to 1, for ranking).
+struct Proposal {
+  cv::RotatedRect rect;
+  double edge_density = 0;
+};
+
+struct CandidateFinderOptions {
+  // Boxes narrower than this (in pixels of the picture) are not proposed.
+  int min_width = 36;
+  int max_proposals = 40;
+};
+
+// Proposals for an 8-bit grey picture, densest first, overlapping ones merged.
+//
+// Method: Sobel in x, Otsu's threshold, closing with a wide flat kernel (joins the characters of
+// a plate into one blob), opening (drops thin lines), external contours filtered by size, aspect
+// (1.3 to 8) and fill. Run at full scale and at half scale so that both small and large plates
+// close into single blobs.
+std::vector<Proposal> FindCandidates(const cv::Mat& grey, const CandidateFinderOptions& options);
+
+}  // namespace canvass::recognize

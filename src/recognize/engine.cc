@@ -1,0 +1,315 @@
+#include "recognize/engine.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
+#include <filesystem>
+#include <map>
+#include <opencv2/core.hpp>
+#include <opencv2/dnn.hpp>
+#include <opencv2/imgproc.hpp>
+
+#include "recognize/candidate_finder.h"
+#include "recognize/decode.h"
+
+#ifndef CANVASS_RECOGNIZER_MODEL_DIR
+#define CANVASS_RECOGNIZER_MODEL_DIR "models/recognizer"
+#endif
+
+namespace canvass::recognize {
+
+namespace {
+
+// Network input sizes (tools/recognizer/models.py).
+constexpr int kReaderW = 128, kReaderH = 32;
+constexpr int kFinderW = 96, kFinderH = 24;
+
+// How the finder's windows and the reader's crops sit around a plate, matching the margins the
+// networks were trained with (tools/recognizer/generate.py): a window is the candidate widened by
+// 20% and heightened by 35%; a reader crop is the plate plus 2% of its width on each side and
+// 4.5% of its height above and below.
+constexpr float kWindowGrowW = 1.2f, kWindowGrowH = 1.35f;
+constexpr float kCropGrowW = 1.04f, kCropGrowH = 1.09f;
+// A window is a plate when the finder says so with at least this probability.
+constexpr float kMinPlateProbability = 0.5f;
+
+// The picture inside `rect` (rotated), upright, resized to `out` (area averaging when shrinking).
+cv::Mat CropRotated(const cv::Mat& grey, const cv::RotatedRect& rect, cv::Size out) {
+  int w = std::max(2, static_cast<int>(std::lround(rect.size.width)));
+  int h = std::max(2, static_cast<int>(std::lround(rect.size.height)));
+  cv::Point2f pts[4];
+  rect.points(pts);  // bottom-left, top-left, top-right, bottom-right
+  cv::Point2f src[3] = {pts[1], pts[2], pts[0]};
+  cv::Point2f dst[3] = {{0, 0}, {static_cast<float>(w), 0}, {0, static_cast<float>(h)}};
+  cv::Mat native;
+  cv::warpAffine(grey, native, cv::getAffineTransform(src, dst), cv::Size(w, h), cv::INTER_LINEAR,
+                 cv::BORDER_REPLICATE);
+  cv::Mat resized;
+  cv::resize(native, resized, out, 0, 0, w > out.width ? cv::INTER_AREA : cv::INTER_LINEAR);
+  return resized;
+}
+
+// uint8 grey -> float, mean 0, divided by the standard deviation (at least 8 grey levels).
+cv::Mat Standardise(const cv::Mat& grey) {
+  cv::Scalar mean, stddev;
+  cv::meanStdDev(grey, mean, stddev);
+  cv::Mat f;
+  grey.convertTo(f, CV_32F, 1.0 / std::max(8.0, stddev[0]), -mean[0] / std::max(8.0, stddev[0]));
+  return f;
+}
+
+cv::RotatedRect Grow(const cv::RotatedRect& r, float gw, float gh) {
+  return cv::RotatedRect(r.center, cv::Size2f(r.size.width * gw, r.size.height * gh), r.angle);
+}
+
+double Iou(const Box& a, const Box& b) {
+  int x0 = std::max(a.x, b.x), y0 = std::max(a.y, b.y);
+  int x1 = std::min(a.x + a.w, b.x + b.w), y1 = std::min(a.y + a.h, b.y + b.h);
+  double inter = std::max(0, x1 - x0) * static_cast<double>(std::max(0, y1 - y0));
+  double uni = static_cast<double>(a.w) * a.h + static_cast<double>(b.w) * b.h - inter;
+  return uni > 0 ? inter / uni : 0;
+}
+
+Status CheckImage(const Image& image) {
+  if (image.bgr == nullptr || image.width <= 0 || image.height <= 0) {
+    return InvalidArgumentError("empty image");
+  }
+  if (image.stride < image.width * 3) {
+    return InvalidArgumentError("image stride " + std::to_string(image.stride) +
+                                " is less than 3 * width " + std::to_string(image.width));
+  }
+  return OkStatus();
+}
+
+cv::Mat GreyOf(const Image& image) {
+  cv::Mat bgr(image.height, image.width, CV_8UC3, const_cast<uint8_t*>(image.bgr),
+              static_cast<size_t>(image.stride));
+  cv::Mat grey;
+  cv::cvtColor(bgr, grey, cv::COLOR_BGR2GRAY);
+  return grey;
+}
+
+StatusOr<cv::dnn::Net> LoadNet(const std::string& dir, const std::string& name) {
+  std::string path = (std::filesystem::path(dir) / name).string();
+  if (!std::filesystem::exists(path)) {
+    return NotFoundError("model " + path +
+                         " not found; set the model directory (--models or $CANVASS_MODEL_DIR) "
+                         "or rebuild the models with `make train-recognizer`");
+  }
+  try {
+    cv::dnn::Net net = cv::dnn::readNetFromONNX(path);
+    if (net.empty()) return DataLossError("model " + path + " holds no network");
+    net.setPreferableBackend(cv::dnn::DNN_BACKEND_OPENCV);
+    net.setPreferableTarget(cv::dnn::DNN_TARGET_CPU);
+    return net;
+  } catch (const cv::Exception& e) {
+    return DataLossError("model " + path + " is not an ONNX network OpenCV can run: " + e.what());
+  }
+}
+
+}  // namespace
+
+StatusOr<Region> ParseRegion(std::string_view name) {
+  if (name == "us") return Region::kUs;
+  if (name == "eu") return Region::kEu;
+  return InvalidArgumentError("unknown region \"" + std::string(name) + "\"; use us or eu");
+}
+
+std::string_view RegionName(Region region) { return region == Region::kUs ? "us" : "eu"; }
+
+std::string DefaultModelDir() {
+  if (const char* env = std::getenv("CANVASS_MODEL_DIR"); env != nullptr && *env != '\0') {
+    return env;
+  }
+  return CANVASS_RECOGNIZER_MODEL_DIR;
+}
+
+void SetInferenceThreads(int threads) { cv::setNumThreads(threads <= 0 ? -1 : threads); }
+
+namespace {
+struct Verdict {
+  float probability = 0;
+  cv::RotatedRect plate;
+};
+}  // namespace
+
+struct Engine::Impl {
+  EngineOptions options;
+  cv::dnn::Net reader;
+  cv::dnn::Net finder;
+
+  // The finder's verdict on each window: plate probability and the plate's rectangle.
+  std::vector<Verdict> Verify(const cv::Mat& grey, const std::vector<cv::RotatedRect>& windows) {
+    std::vector<Verdict> out;
+    if (windows.empty()) return out;
+    std::vector<cv::Mat> inputs;
+    for (const cv::RotatedRect& w : windows) {
+      inputs.push_back(Standardise(CropRotated(grey, w, cv::Size(kFinderW, kFinderH))));
+    }
+    finder.setInput(cv::dnn::blobFromImages(inputs));
+    cv::Mat blob = finder.forward();  // [N, 5, 1, 1]
+    const float* o = blob.ptr<float>();
+    for (size_t i = 0; i < windows.size(); ++i) {
+      const float* v = o + i * 5;
+      const cv::RotatedRect& w = windows[i];
+      Verdict d;
+      d.probability = 1.0f / (1.0f + std::exp(-v[0]));
+      // The box, as fractions of the window, clamped to a sane range.
+      float x0 = std::clamp(v[1], -0.2f, 0.8f), y0 = std::clamp(v[2], -0.2f, 0.8f);
+      float x1 = std::clamp(v[3], x0 + 0.1f, 1.2f), y1 = std::clamp(v[4], y0 + 0.1f, 1.2f);
+      float du = ((x0 + x1) / 2 - 0.5f) * w.size.width;
+      float dv = ((y0 + y1) / 2 - 0.5f) * w.size.height;
+      float a = w.angle * static_cast<float>(CV_PI / 180.0);
+      cv::Point2f centre(w.center.x + du * std::cos(a) - dv * std::sin(a),
+                         w.center.y + du * std::sin(a) + dv * std::cos(a));
+      d.plate = cv::RotatedRect(
+          centre, cv::Size2f((x1 - x0) * w.size.width, (y1 - y0) * w.size.height), w.angle);
+      out.push_back(d);
+    }
+    return out;
+  }
+
+  // Reads an upright grey plate crop of any size.
+  std::vector<TextCandidate> Read(const cv::Mat& crop, Region region) {
+    cv::Mat input = crop;
+    if (crop.cols != kReaderW || crop.rows != kReaderH) {
+      cv::resize(crop, input, cv::Size(kReaderW, kReaderH), 0, 0,
+                 crop.cols > kReaderW ? cv::INTER_AREA : cv::INTER_LINEAR);
+    }
+    cv::Mat blob = cv::dnn::blobFromImage(Standardise(input));
+    reader.setInput(blob);
+    cv::Mat out = reader.forward();  // [1, 37, 1, T]
+    const int columns = out.size[3];
+    const float* logits = out.ptr<float>();
+    std::vector<float> probs(static_cast<size_t>(columns) * kClasses);
+    for (int t = 0; t < columns; ++t) {
+      float mx = -1e30f;
+      for (int c = 0; c < kClasses; ++c) mx = std::max(mx, logits[c * columns + t]);
+      float sum = 0;
+      for (int c = 0; c < kClasses; ++c) {
+        float e = std::exp(logits[c * columns + t] - mx);
+        probs[t * kClasses + c] = e;
+        sum += e;
+      }
+      for (int c = 0; c < kClasses; ++c) probs[t * kClasses + c] /= sum;
+    }
+    return RankReadings(BestPathSlots(probs.data(), columns), region, options.max_candidates);
+  }
+
+  // Reads several cuts of one plate and pools the readings: a text's confidence is its mean over
+  // the cuts (0 for a cut that did not propose it).
+  std::vector<TextCandidate> ReadPooled(const std::vector<cv::Mat>& cuts, Region region) {
+    if (cuts.size() == 1) return Read(cuts[0], region);
+    std::map<std::string, double> sum;
+    for (const cv::Mat& cut : cuts) {
+      for (const TextCandidate& c : Read(cut, region)) sum[c.text] += c.confidence / cuts.size();
+    }
+    std::vector<TextCandidate> out;
+    for (const auto& [text, conf] : sum) out.push_back({text, conf});
+    std::sort(out.begin(), out.end(), [](const TextCandidate& a, const TextCandidate& b) {
+      return a.confidence != b.confidence ? a.confidence > b.confidence : a.text < b.text;
+    });
+    if (out.size() > static_cast<size_t>(options.max_candidates))
+      out.resize(options.max_candidates);
+    return out;
+  }
+};
+
+Engine::Engine(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Engine::~Engine() = default;
+
+StatusOr<std::unique_ptr<Engine>> Engine::Open(const EngineOptions& options) {
+  auto impl = std::make_unique<Impl>();
+  impl->options = options;
+  if (impl->options.model_dir.empty()) impl->options.model_dir = DefaultModelDir();
+  if (impl->options.max_candidates < 1) {
+    return InvalidArgumentError("max_candidates must be at least 1");
+  }
+  if (impl->options.reads_per_plate < 1 || impl->options.reads_per_plate > 4) {
+    return InvalidArgumentError("reads_per_plate must be 1 to 4");
+  }
+  CANVASS_ASSIGN_OR_RETURN(impl->reader, LoadNet(impl->options.model_dir, "reader.onnx"));
+  CANVASS_ASSIGN_OR_RETURN(impl->finder, LoadNet(impl->options.model_dir, "finder.onnx"));
+  return std::unique_ptr<Engine>(new Engine(std::move(impl)));
+}
+
+StatusOr<PlateResult> Engine::ReadCrop(const Image& image, Region region) {
+  CANVASS_RETURN_IF_ERROR(CheckImage(image));
+  cv::Mat grey = GreyOf(image);
+  // The picture as given, then cut a little tighter (a crop's margins vary).
+  std::vector<cv::Mat> cuts = {grey};
+  for (int i = 1; i < impl_->options.reads_per_plate; ++i) {
+    int dx = grey.cols * 3 * i / 100, dy = grey.rows * 6 * i / 100;
+    if (grey.cols - 2 * dx < 8 || grey.rows - 2 * dy < 4) break;
+    cuts.push_back(grey(cv::Rect(dx, dy, grey.cols - 2 * dx, grey.rows - 2 * dy)));
+  }
+  std::vector<TextCandidate> readings = impl_->ReadPooled(cuts, region);
+  PlateResult r;
+  r.box = Box{0, 0, image.width, image.height};
+  r.confidence = readings.empty() ? 0 : readings[0].confidence;
+  r.text = readings.empty() ? "" : readings[0].text;
+  r.candidates = std::move(readings);
+  return r;
+}
+
+StatusOr<std::vector<PlateResult>> Engine::Recognize(const Image& image, Region region) {
+  CANVASS_RETURN_IF_ERROR(CheckImage(image));
+  cv::Mat grey = GreyOf(image);
+  std::vector<Proposal> proposals =
+      FindCandidates(grey, {.max_proposals = impl_->options.max_proposals});
+  if (proposals.empty()) return std::vector<PlateResult>{};
+
+  // The finder CNN looks at every proposal's window in one batch, then once more at a window
+  // around each plate it accepted (the second look tightens the box further).
+  std::vector<cv::RotatedRect> windows;
+  for (const Proposal& p : proposals) windows.push_back(Grow(p.rect, kWindowGrowW, kWindowGrowH));
+  std::vector<Verdict> first = impl_->Verify(grey, windows);
+  std::vector<cv::RotatedRect> again;
+  std::vector<float> first_p;
+  for (const Verdict& v : first) {
+    if (v.probability < kMinPlateProbability) continue;
+    again.push_back(Grow(v.plate, kWindowGrowW, kWindowGrowH));
+    first_p.push_back(v.probability);
+  }
+  std::vector<Verdict> second = impl_->Verify(grey, again);
+
+  struct Found {
+    PlateResult result;
+    double rank;
+  };
+  std::vector<Found> found;
+  for (size_t i = 0; i < second.size(); ++i) {
+    float p = (first_p[i] + second[i].probability) / 2;
+    if (p < kMinPlateProbability) continue;
+    const cv::RotatedRect& plate = second[i].plate;
+    if (plate.size.width < 16 || plate.size.height < 6) continue;
+    // The plate with the trained margins, then with wider ones (the box may be tight).
+    std::vector<cv::Mat> cuts;
+    for (int k = 0; k < impl_->options.reads_per_plate; ++k) {
+      cuts.push_back(CropRotated(grey, Grow(plate, kCropGrowW + 0.04f * k, kCropGrowH + 0.1f * k),
+                                 cv::Size(kReaderW, kReaderH)));
+    }
+    std::vector<TextCandidate> readings = impl_->ReadPooled(cuts, region);
+    if (readings.empty() || readings[0].text.size() < 2) continue;
+    if (readings[0].confidence < impl_->options.min_confidence) continue;
+    cv::Rect b = plate.boundingRect() & cv::Rect(0, 0, grey.cols, grey.rows);
+    Found f;
+    f.result.text = readings[0].text;
+    f.result.confidence = readings[0].confidence;
+    f.result.box = Box{b.x, b.y, b.width, b.height};
+    f.result.candidates = std::move(readings);
+    f.rank = f.result.confidence * p;
+    found.push_back(std::move(f));
+  }
+  std::sort(found.begin(), found.end(),
+            [](const Found& a, const Found& b) { return a.rank > b.rank; });
+  std::vector<PlateResult> plates;
+  for (Found& f : found) {
+    bool overlaps = false;
+    for (const PlateResult& k : plates) overlaps = overlaps || Iou(k.box, f.result.box) > 0.2;
+    if (!overlaps) plates.push_back(std::move(f.result));
+  }
+  return plates;
+}
+
+}  // namespace canvass::recognize
