@@ -60,6 +60,12 @@ StatusOr<std::vector<T>> QueryAll(Statement& st, ReadFn read) {
   }
 }
 
+// The clips table's columns in ReadClip's order, and the same prefixed with a table name (for
+// joins); ReadClip maps a row selected with either.
+extern const char kClipCols[];
+std::string QualifiedClipCols(const std::string& table);
+Clip ReadClip(const Statement& st);
+
 inline Status ExpectOneChange(const Statement& st, const std::string& what) {
   if (st.Changes() == 0) return NotFoundError(what + " not found");
   return OkStatus();

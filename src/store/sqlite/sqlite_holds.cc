@@ -58,35 +58,6 @@ StatusOr<Hold> OneHold(Connection& c, const std::string& where, const std::strin
   return std::move(one.front());
 }
 
-// The clip columns, as sqlite_store.cc maps them (kept in step with its kClipCols/ReadClip).
-constexpr char kPurgedClipCols[] =
-    "clips.id, clips.camera_id, clips.owner_id, clips.content_sha256, clips.size_bytes, "
-    "clips.started_at_us, clips.ended_at_us, clips.container, clips.video_codec, clips.width, "
-    "clips.height, clips.duration_us, clips.has_audio, clips.e2ee, clips.wrapped_key, "
-    "clips.blob_name, clips.created_at_us";
-
-Clip ReadPurgedClip(const Statement& st) {
-  Clip c;
-  c.id = st.Text(0);
-  c.camera_id = st.Text(1);
-  c.owner_id = st.Text(2);
-  c.content_sha256 = st.Text(3);
-  c.size_bytes = st.Int(4);
-  c.started_at_us = st.Int(5);
-  c.ended_at_us = st.Int(6);
-  c.container = st.Text(7);
-  c.video_codec = st.Text(8);
-  c.width = static_cast<int>(st.Int(9));
-  c.height = static_cast<int>(st.Int(10));
-  c.duration_us = st.Int(11);
-  c.has_audio = st.Int(12) != 0;
-  c.e2ee = st.Int(13) != 0;
-  c.wrapped_key = st.Blob(14);
-  c.blob_name = st.Text(15);
-  c.created_at_us = st.Int(16);
-  return c;
-}
-
 constexpr int64_t kDayUs = 86'400'000'000LL;
 
 }  // namespace
@@ -184,7 +155,7 @@ StatusOr<std::vector<Clip>> SqliteStore::PurgeClips(int64_t now_us, int limit, A
     // clips_by_camera_time: a clip that ended before the cutoff started before it too. A clip
     // is kept while an unended hold names its camera or its owner and meets its time.
     CANVASS_ASSIGN_OR_RETURN(
-        Statement st, c.Prepare(std::string("SELECT ") + kPurgedClipCols +
+        Statement st, c.Prepare(std::string("SELECT ") + QualifiedClipCols("clips") +
                                 " FROM cameras CROSS JOIN clips ON clips.camera_id = cameras.id"
                                 " WHERE clips.started_at_us < ?1 - cameras.retention_days * ?2"
                                 " AND clips.ended_at_us < ?1 - cameras.retention_days * ?2"
@@ -197,7 +168,7 @@ StatusOr<std::vector<Clip>> SqliteStore::PurgeClips(int64_t now_us, int limit, A
                                 "   AND (h.to_us = 0 OR clips.started_at_us <= h.to_us))"
                                 " LIMIT ?3"));
     st.Bind(1, now_us).Bind(2, kDayUs).Bind(3, limit);
-    CANVASS_ASSIGN_OR_RETURN(deleted, QueryAll<Clip>(st, ReadPurgedClip));
+    CANVASS_ASSIGN_OR_RETURN(deleted, QueryAll<Clip>(st, ReadClip));
     for (const auto& clip : deleted) {
       CANVASS_ASSIGN_OR_RETURN(Statement d, c.Prepare("DELETE FROM clips WHERE id=?"));
       d.Bind(1, clip.id);

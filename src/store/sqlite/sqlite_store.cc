@@ -114,33 +114,6 @@ StatusOr<Camera> ReadCamera(const Statement& st) {
   return c;
 }
 
-constexpr char kClipCols[] =
-    "id, camera_id, owner_id, content_sha256, size_bytes, started_at_us, ended_at_us, container, "
-    "video_codec, width, height, duration_us, has_audio, e2ee, wrapped_key, blob_name, "
-    "created_at_us";
-
-Clip ReadClip(const Statement& st) {
-  Clip c;
-  c.id = st.Text(0);
-  c.camera_id = st.Text(1);
-  c.owner_id = st.Text(2);
-  c.content_sha256 = st.Text(3);
-  c.size_bytes = st.Int(4);
-  c.started_at_us = st.Int(5);
-  c.ended_at_us = st.Int(6);
-  c.container = st.Text(7);
-  c.video_codec = st.Text(8);
-  c.width = static_cast<int>(st.Int(9));
-  c.height = static_cast<int>(st.Int(10));
-  c.duration_us = st.Int(11);
-  c.has_audio = st.Int(12) != 0;
-  c.e2ee = st.Int(13) != 0;
-  c.wrapped_key = st.Blob(14);
-  c.blob_name = st.Text(15);
-  c.created_at_us = st.Int(16);
-  return c;
-}
-
 constexpr char kUploadCols[] =
     "id, camera_id, owner_id, content_sha256, size_bytes, started_at_us, ended_at_us, e2ee, "
     "wrapped_key, created_at_us, expires_at_us";
@@ -188,6 +161,51 @@ Store::AuditRow ReadAuditRow(const Statement& st) {
 }
 
 }  // namespace
+
+// Shared with the other SqliteStore files (internal.h).
+const char kClipCols[] =
+    "id, camera_id, owner_id, content_sha256, size_bytes, started_at_us, ended_at_us, container, "
+    "video_codec, width, height, duration_us, has_audio, e2ee, wrapped_key, blob_name, "
+    "created_at_us";
+
+std::string QualifiedClipCols(const std::string& table) {
+  std::string out;
+  std::string cols = kClipCols;
+  size_t pos = 0;
+  while (pos < cols.size()) {
+    size_t comma = cols.find(',', pos);
+    std::string col = cols.substr(pos, comma == std::string::npos ? std::string::npos : comma - pos);
+    col.erase(0, col.find_first_not_of(' '));
+    if (!out.empty()) out += ", ";
+    out += table + "." + col;
+    if (comma == std::string::npos) break;
+    pos = comma + 1;
+  }
+  return out;
+}
+
+Clip ReadClip(const Statement& st) {
+  Clip c;
+  c.id = st.Text(0);
+  c.camera_id = st.Text(1);
+  c.owner_id = st.Text(2);
+  c.content_sha256 = st.Text(3);
+  c.size_bytes = st.Int(4);
+  c.started_at_us = st.Int(5);
+  c.ended_at_us = st.Int(6);
+  c.container = st.Text(7);
+  c.video_codec = st.Text(8);
+  c.width = static_cast<int>(st.Int(9));
+  c.height = static_cast<int>(st.Int(10));
+  c.duration_us = st.Int(11);
+  c.has_audio = st.Int(12) != 0;
+  c.e2ee = st.Int(13) != 0;
+  c.wrapped_key = st.Blob(14);
+  c.blob_name = st.Text(15);
+  c.created_at_us = st.Int(16);
+  return c;
+}
+
 
 // ---- connections ----------------------------------------------------------------------------
 
