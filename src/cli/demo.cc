@@ -1,18 +1,117 @@
 // canvass demo: the server on SQLite under --data-dir (default var/demo), seeded on first run
-// with the demo town; writes DIR/demo-accounts.json and prints the URL and the logins.
+// with the demo town; writes DIR/demo-accounts.json and prints the URL and the logins. Unless
+// --no-agents, it then runs the demo town's traffic (docs/design/agent.md, "Demo town"): videos
+// of the simulated streets under DIR/town/, an in-process edge agent for five cameras fed by
+// them (motion clips and alerts appear by themselves), and, while the recognition engine cannot
+// read them yet, a SIMULATED plate feed sending the ALPR cameras' ground truth through the
+// agent's outbox (plate reads and hot-list hits appear by themselves).
 #include <spdlog/spdlog.h>
 
+#include <atomic>
+#include <chrono>
 #include <cstdio>
+#include <thread>
 
+#include "agent/agent.h"
+#include "agent/simulated_plate_feed.h"
 #include "api/app.h"
 #include "cli/cli.h"
 #include "cli/demo_town.h"
+#include "media/synthetic_video.h"
 
 namespace canvass::cli {
 
 namespace {
 
-int RunDemo(CommonFlags flags) {
+// The demo town's moving parts, stopped (clips in progress finished) by Stop or the destructor.
+class DemoTown {
+ public:
+  ~DemoTown() { Stop(); }
+
+  Status Start(api::App& app, const std::vector<DemoAccount>& accounts,
+               const std::string& data_dir) {
+    FileSystem* fs = FileSystem::Posix();
+    const media::TownSim sim = DemoTownSim();
+    const std::string cameras_path = JoinPath(data_dir, "demo-cameras.json");
+    std::vector<DemoCamera> cameras;
+    if (fs->Exists(cameras_path)) {
+      CANVASS_ASSIGN_OR_RETURN(std::string text, fs->ReadFile(cameras_path));
+      CANVASS_ASSIGN_OR_RETURN(cameras, ParseDemoCamerasJson(text));
+    } else {
+      CANVASS_ASSIGN_OR_RETURN(cameras, SeedDemoCameras(app, accounts, sim, *Random::System()));
+      CANVASS_RETURN_IF_ERROR(fs->WriteFileAtomic(cameras_path, DemoCamerasJson(cameras)));
+    }
+    const std::string town = JoinPath(data_dir, "town");
+    CANVASS_RETURN_IF_ERROR(fs->CreateDirs(town));
+    std::string toml = "[agent]\nserver = \"" + app.BaseUrl() + "\"\ndata_dir = \"" +
+                       JoinPath(town, "agent") + "\"\nheartbeat_interval_s = 60\n";
+    for (size_t i = 0; i < sim.cameras.size(); ++i) {
+      const std::string& name = sim.cameras[i].spec.name;
+      auto cam = std::find_if(cameras.begin(), cameras.end(),
+                              [&](const DemoCamera& c) { return c.name == name; });
+      if (cam == cameras.end()) {
+        return DataLossError(cameras_path + " has no camera '" + name + "'; remove " + data_dir +
+                             " and start the demo again");
+      }
+      const std::string video = JoinPath(town, "camera-" + std::to_string(i) + ".mp4");
+      if (!fs->Exists(video)) {
+        const auto t0 = std::chrono::steady_clock::now();
+        CANVASS_RETURN_IF_ERROR(media::WriteSyntheticVideo(video, media::CameraVideo(sim, i)));
+        spdlog::info("demo town: wrote {} ({}, {} vehicles a loop) in {} ms", video, name,
+                     sim.cameras[i].passes.size(),
+                     std::chrono::duration_cast<std::chrono::milliseconds>(
+                         std::chrono::steady_clock::now() - t0)
+                         .count());
+      }
+      toml += "\n[[camera]]\nname = \"" + name + "\"\nsource = \"" + video +
+              "\"\nkind = \"" + cam->kind + "\"\ndevice_token = \"" + cam->device_token +
+              "\"\nloop = true\n";
+      if (!cam->reader_token.empty()) toml += "reader_token = \"" + cam->reader_token + "\"\n";
+    }
+    const std::string config_path = JoinPath(town, "agent.toml");
+    CANVASS_RETURN_IF_ERROR(fs->WriteFileAtomic(config_path, toml));
+    CANVASS_ASSIGN_OR_RETURN(agent::AgentConfig config, agent::LoadAgentConfig(config_path));
+    agent_ = std::make_unique<agent::Agent>(config, SystemClock::Get(), agent::Sleeper::Real(),
+                                            Random::System(), fs);
+    CANVASS_RETURN_IF_ERROR(agent_->Start());
+    // SIMULATION: the ALPR cameras' reads are the simulation's ground truth (the engine in
+    // src/recognize cannot read these plates yet; when it can, CameraRunner's PlateRecognizer
+    // replaces this feed). The videos started playing just now, at the loop's position 0.
+    agent::SimulatedPlateFeedOptions feed;
+    feed.reads = agent::SimulatedReadsOf(sim);
+    feed.loop_ms = sim.options.loop_ms;
+    feed.epoch_us = SystemClock::Get()->NowMicros();
+    feed.batch_interval_ms = config.plate_batch_interval_ms;
+    feed_ = std::make_unique<agent::SimulatedPlateFeed>(feed, agent_->outbox(), nullptr,
+                                                        SystemClock::Get(),
+                                                        agent::Sleeper::Real());
+    feed_thread_ = std::thread([this] { feed_->Run(stop_); });
+    std::printf("\nThe demo town runs (SIMULATED traffic; %lld-second loops; agent config %s):\n",
+                static_cast<long long>(sim.options.loop_ms / 1000), config_path.c_str());
+    for (size_t i = 0; i < sim.cameras.size(); ++i) {
+      const auto& c = sim.cameras[i];
+      std::printf("  %-28s %-8s %2zu vehicles a loop%s%s\n", c.spec.name.c_str(),
+                  c.spec.alpr ? "alpr" : "resident", c.passes.size(), c.spec.night ? ", night" : "",
+                  c.spec.alpr ? ", reads simulated from ground truth" : ", motion clips and alerts");
+    }
+    return OkStatus();
+  }
+
+  void Stop() {
+    stop_ = true;
+    if (feed_thread_.joinable()) feed_thread_.join();
+    if (agent_) agent_->Stop();
+    agent_.reset();
+  }
+
+ private:
+  std::unique_ptr<agent::Agent> agent_;
+  std::unique_ptr<agent::SimulatedPlateFeed> feed_;
+  std::thread feed_thread_;
+  std::atomic<bool> stop_{false};
+};
+
+int RunDemo(CommonFlags flags, bool agents) {
   // The demo's own defaults stand in for the config file's when there is none.
   if (flags.config_path.empty()) {
     if (flags.data_dir.empty()) flags.data_dir = "var/demo";
@@ -57,8 +156,18 @@ int RunDemo(CommonFlags flags) {
               "Stop with Ctrl-C.\n\n",
               accounts_path.c_str(), (*app)->BaseUrl().c_str());
   std::fflush(stdout);
+  DemoTown town;
+  if (agents) {
+    Status t = town.Start(**app, accounts, config->server.data_dir);
+    if (!t.ok()) {
+      spdlog::error("the demo town's agents did not start ({}); the server runs without them",
+                    t.message());
+    }
+    std::fflush(stdout);
+  }
   std::string sig = WaitForTermination();
   spdlog::info("{}: stopping", sig);
+  town.Stop();  // the agents first: their last uploads still find the server
   (*app)->Shutdown();
   return 0;
 }
@@ -69,7 +178,12 @@ void AddDemoCommand(CLI::App& app, Runner* run) {
   auto flags = std::make_shared<CommonFlags>();
   CLI::App* cmd = app.add_subcommand("demo", "Run the server seeded with a small demo town");
   AddCommonFlags(cmd, flags.get(), /*with_listen=*/true);
-  cmd->callback([run, flags] { *run = [flags] { return RunDemo(*flags); }; });
+  auto no_agents = std::make_shared<bool>(false);
+  cmd->add_flag("--no-agents", *no_agents,
+                "serve the seeded town only: no simulated traffic, agents or plate reads");
+  cmd->callback([run, flags, no_agents] {
+    *run = [flags, no_agents] { return RunDemo(*flags, !*no_agents); };
+  });
 }
 
 }  // namespace canvass::cli

@@ -248,6 +248,115 @@ StatusOr<std::vector<DemoAccount>> SeedDemoTown(api::App& app, Random& random) {
   return out;
 }
 
+media::TownSim DemoTownSim() {
+  return media::SimulateTown({},
+                             {{"Doorbell, Elm St", 2, false, false},
+                              {"Driveway, Oak St", 7, true, false},
+                              {"Driveway, Maple St", 14, false, false},
+                              {"ALPR Capitol Ave eastbound", 5, false, true},
+                              {"ALPR 6th St", 16, false, true}});
+}
+
+StatusOr<std::vector<DemoCamera>> SeedDemoCameras(api::App& app,
+                                                  const std::vector<DemoAccount>& accounts,
+                                                  const media::TownSim& sim, Random& random) {
+  api::Services& s = app.services();
+  std::vector<DemoCamera> out;
+  auto owner_of = [&](const std::string& username) -> StatusOr<Principal> {
+    CANVASS_ASSIGN_OR_RETURN(Account a, s.store->FindAccountByUsername(username));
+    Principal p;
+    p.kind = Principal::Kind::kAccount;
+    p.account = a;
+    return p;
+  };
+  // Residents' cameras: the one of each household whose street names the camera.
+  for (const media::SimCamera& cam : sim.cameras) {
+    if (cam.spec.alpr) continue;
+    std::string street = cam.spec.name.substr(cam.spec.name.find(", ") + 2);
+    street = street.substr(0, street.find(' '));
+    for (char& c : street) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    CANVASS_ASSIGN_OR_RETURN(Principal owner, owner_of("resident." + street));
+    CANVASS_ASSIGN_OR_RETURN(auto cams, s.store->ListCamerasByOwner(owner.id()));
+    if (cams.empty()) return NotFoundError("demo resident " + street + " has no camera");
+    CANVASS_ASSIGN_OR_RETURN(std::string token,
+                             s.cameras->RotateDeviceToken(owner, cams.front().id));
+    out.push_back({cam.spec.name, std::string(CameraKindName(cams.front().kind)), token, ""});
+  }
+  // ALPR cameras: a camera record (for motion clips) and a plate reader (for reads) each.
+  CANVASS_ASSIGN_OR_RETURN(
+      Account city, s.accounts->CreateAccount(Principal::System(),
+                                              {"city.streets", "Springfield Public Works",
+                                               Password(random) + Password(random),
+                                               Role::kResident, ""}));
+  Principal city_p;
+  city_p.kind = Principal::Kind::kAccount;
+  city_p.account = city;
+  CANVASS_ASSIGN_OR_RETURN(Principal chief, As(s, accounts, "chief"));
+  std::vector<std::string> hot;
+  int n = 0;
+  for (const media::SimCamera& cam : sim.cameras) {
+    if (!cam.spec.alpr) continue;
+    const LatLng at{kCenter.lat_deg + 0.004 * (n + 1), kCenter.lng_deg - 0.006 * (n + 1)};
+    CameraInput ci;
+    ci.name = cam.spec.name;
+    ci.kind = CameraKind::kAlpr;
+    ci.location = at;
+    ci.bearing_deg = std::optional<int>(90 * n);
+    ci.sharing = SharingPreference::kNever;  // the readers' reads go to the agency, not clips
+    CANVASS_ASSIGN_OR_RETURN(CreatedCamera created, s.cameras->Create(city_p, ci));
+    CANVASS_ASSIGN_OR_RETURN(plates::CreatedReader reader,
+                             s.plates->RegisterReader(chief, {cam.spec.name, at, 90 * n}));
+    out.push_back({cam.spec.name, "alpr", created.device_token, reader.token});
+    for (const media::CameraPass& p : cam.passes) {
+      const std::string& plate = sim.vehicles.at(static_cast<size_t>(p.vehicle)).plate;
+      if (hot.size() < 3 && std::find(hot.begin(), hot.end(), plate) == hot.end()) {
+        hot.push_back(plate);
+      }
+    }
+    ++n;
+  }
+  CANVASS_ASSIGN_OR_RETURN(canvass::HotList list, s.plates->CreateHotList(chief, "Demo hot list"));
+  const char* const kReasons[] = {"STOLEN VEHICLE", "AMBER ALERT", "WANTED: ROBBERY SUSPECT"};
+  for (size_t i = 0; i < hot.size(); ++i) {
+    canvass::HotListEntry e;
+    e.plate = hot[i];
+    e.region = "IL";
+    e.reason = kReasons[i];
+    e.source = "manual";
+    e.notes = "demo town: this vehicle drives past the ALPR cameras every loop";
+    CANVASS_RETURN_IF_ERROR(s.plates->AddEntry(chief, list.id, e).status());
+  }
+  return out;
+}
+
+std::string DemoCamerasJson(const std::vector<DemoCamera>& cameras) {
+  json::array a;
+  for (const auto& c : cameras) {
+    a.push_back(json::object{{"name", c.name},
+                             {"kind", c.kind},
+                             {"device_token", c.device_token},
+                             {"reader_token", c.reader_token}});
+  }
+  return json::serialize(a) + "\n";
+}
+
+StatusOr<std::vector<DemoCamera>> ParseDemoCamerasJson(const std::string& text) {
+  boost::system::error_code ec;
+  json::value v = json::parse(text, ec);
+  if (ec || !v.is_array()) return DataLossError("demo-cameras.json is not a JSON array");
+  std::vector<DemoCamera> out;
+  for (const auto& e : v.as_array()) {
+    if (!e.is_object()) return DataLossError("demo-cameras.json holds a non-object");
+    const auto& o = e.as_object();
+    auto str = [&](const char* k) -> std::string {
+      auto it = o.find(k);
+      return it != o.end() && it->value().is_string() ? std::string(it->value().as_string()) : "";
+    };
+    out.push_back({str("name"), str("kind"), str("device_token"), str("reader_token")});
+  }
+  return out;
+}
+
 std::string DemoAccountsJson(const std::vector<DemoAccount>& accounts) {
   json::array a;
   for (const auto& d : accounts) {

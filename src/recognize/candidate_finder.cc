@@ -48,7 +48,7 @@ void FindAtScale(const cv::Mat& grey, double scale, const CandidateFinderOptions
     double w = r.size.width, h = r.size.height;
     if (h < 5 || w / h < 1.3 || w / h > 8) continue;
     double fill = cv::contourArea(c) / std::max(1.0, w * h);
-    if (fill < 0.45) continue;
+    if (fill < 0.3) continue;
     b &= cv::Rect(0, 0, grey.cols, grey.rows);
     double density = cv::mean(bin(b))[0] / 255.0;
     r.center *= scale;

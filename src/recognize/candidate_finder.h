@@ -27,8 +27,8 @@ struct CandidateFinderOptions {
 //
 // Method: Sobel in x, Otsu's threshold, closing with a wide flat kernel (joins the characters of
 // a plate into one blob), opening (drops thin lines), external contours filtered by size, aspect
-// (1.3 to 8) and fill. Run at full scale and at half scale so that both small and large plates
-// close into single blobs.
+// (1.3 to 8) and fill (at least 30% of the rotated rectangle). Run at full scale and at half scale
+// so that both small and large plates close into single blobs.
 std::vector<Proposal> FindCandidates(const cv::Mat& grey, const CandidateFinderOptions& options);
 
 }  // namespace canvass::recognize

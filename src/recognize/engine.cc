@@ -235,6 +235,26 @@ StatusOr<std::unique_ptr<Engine>> Engine::Open(const EngineOptions& options) {
 
 StatusOr<PlateResult> Engine::ReadCrop(const Image& image, Region region) {
   CANVASS_RETURN_IF_ERROR(CheckImage(image));
+  try {
+    return ReadCropUnchecked(image, region);
+  } catch (const cv::Exception& e) {
+    // OpenCV throws; nothing crosses this boundary but a Status.
+    return InternalError(std::string("plate reading failed in OpenCV: ") + e.what());
+  }
+}
+
+StatusOr<std::vector<PlateResult>> Engine::Recognize(const Image& image, Region region) {
+  CANVASS_RETURN_IF_ERROR(CheckImage(image));
+  // Too small to hold a readable plate (and for the finder's half-scale pass).
+  if (image.width < 32 || image.height < 16) return std::vector<PlateResult>{};
+  try {
+    return RecognizeUnchecked(image, region);
+  } catch (const cv::Exception& e) {
+    return InternalError(std::string("plate recognition failed in OpenCV: ") + e.what());
+  }
+}
+
+PlateResult Engine::ReadCropUnchecked(const Image& image, Region region) {
   cv::Mat grey = GreyOf(image);
   // The picture as given, then cut a little tighter (a crop's margins vary).
   std::vector<cv::Mat> cuts = {grey};
@@ -252,12 +272,11 @@ StatusOr<PlateResult> Engine::ReadCrop(const Image& image, Region region) {
   return r;
 }
 
-StatusOr<std::vector<PlateResult>> Engine::Recognize(const Image& image, Region region) {
-  CANVASS_RETURN_IF_ERROR(CheckImage(image));
+std::vector<PlateResult> Engine::RecognizeUnchecked(const Image& image, Region region) {
   cv::Mat grey = GreyOf(image);
   std::vector<Proposal> proposals =
       FindCandidates(grey, {.max_proposals = impl_->options.max_proposals});
-  if (proposals.empty()) return std::vector<PlateResult>{};
+  if (proposals.empty()) return {};
 
   // The finder CNN looks at every proposal's window in one batch, then once more at a window
   // around each plate it accepted (the second look tightens the box further).

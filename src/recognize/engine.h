@@ -67,7 +67,7 @@ struct EngineOptions {
   // Readings per plate in PlateResult::candidates.
   int max_candidates = 10;
   // Plates whose best reading is less sure than this are not reported.
-  double min_confidence = 0.2;
+  double min_confidence = 0.1;
   // Cuts of each plate the reader reads (with different margins), pooled into one ranking.
   // 1 is fastest; each more costs about 5 ms a plate.
   int reads_per_plate = 1;
@@ -96,7 +96,8 @@ class Engine {
 
   // Every plate found in a whole picture (a video frame, a photo), most confident first.
   // Empty when there is none. InvalidArgument when the image is empty or malformed.
-  // Cost: about 30-60 ms for a 1280x720 frame on one core (docs/benchmarks.md).
+  // Cost: a median of about 21 ms (p90 32 ms) for a 1280x720 frame on one core
+  // (docs/benchmarks.md, "Plate recognition").
   StatusOr<std::vector<PlateResult>> Recognize(const Image& image, Region region);
 
   // Reads a picture that is already a plate crop (the plate fills most of it), skipping the
@@ -106,6 +107,9 @@ class Engine {
  private:
   struct Impl;
   explicit Engine(std::unique_ptr<Impl> impl);
+  // The bodies of ReadCrop and Recognize, on a checked image; they may throw cv::Exception.
+  PlateResult ReadCropUnchecked(const Image& image, Region region);
+  std::vector<PlateResult> RecognizeUnchecked(const Image& image, Region region);
   std::unique_ptr<Impl> impl_;
 };
 
