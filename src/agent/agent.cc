@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include "agent/device_api.h"
+#include "agent/engine_recognizer.h"
 
 namespace canvass::agent {
 
@@ -38,6 +39,21 @@ void Agent::RefreshDevice(DeviceApi& api, CameraRunner& runner, const CameraConf
   runner.SetServerZones(info->privacy_zones);
 }
 
+PlateRecognizer* Agent::OpenRecognizer(const CameraConfig& cam) {
+  if (models_failed_) return nullptr;
+  auto r = EngineRecognizer::Open({.model_dir = config_.model_dir, .region = cam.plate_region});
+  if (!r.ok()) {
+    models_failed_ = true;
+    spdlog::error("plate recognition is off: {}; the alpr cameras record motion clips only "
+                  "(agent.model_dir in the agent config also sets the model directory)",
+                  r.status().message());
+    return nullptr;
+  }
+  spdlog::info("camera '{}': reading plates ({} plate rules)", cam.name, cam.plate_region);
+  recognizers_.push_back(std::move(*r));
+  return recognizers_.back().get();
+}
+
 Status Agent::Start() {
   CANVASS_RETURN_IF_ERROR(fs_->CreateDirs(JoinPath(config_.data_dir, "devices")));
   CANVASS_ASSIGN_OR_RETURN(outbox_, Outbox::Open(fs_, JoinPath(config_.data_dir, "outbox"),
@@ -61,13 +77,9 @@ Status Agent::Start() {
                              .read_timeout_ms = config_.read_timeout_ms};
     o.plate_batch_max = config_.plate_batch_max;
     o.plate_batch_interval_ms = config_.plate_batch_interval_ms;
-    if (c.kind == "alpr") {
-      spdlog::warn("camera '{}' is an ALPR camera, but this build has no plate-recognition "
-                   "engine; it records motion clips only",
-                   c.name);
-    }
+    PlateRecognizer* recognizer = c.kind == "alpr" ? OpenRecognizer(c) : nullptr;
     cameras_.push_back(std::make_unique<CameraRunner>(
-        o, outbox_.get(), [this] { uploader_->Notify(); }, clock_, sleeper_, nullptr));
+        o, outbox_.get(), [this] { uploader_->Notify(); }, clock_, sleeper_, recognizer));
     RefreshDevice(api, *cameras_.back(), c);
   }
   spdlog::info("agent: {} cameras, {} items waiting in the outbox", cameras_.size(),

@@ -9,6 +9,11 @@
 // and every tenth heartbeat, and cached under data_dir/devices/, so a restart without network
 // still masks the zones it knew.
 //
+// Plate reading: when any camera is of kind alpr, Start loads the plate-recognition models
+// (config.model_dir, else $CANVASS_MODEL_DIR, else the source tree's models/recognizer) into one
+// EngineRecognizer per alpr camera (an engine serves one thread). If they fail to load, the
+// reason is logged once and the alpr cameras record motion clips only.
+//
 // Thread-safety: Start and Stop from one thread.
 #pragma once
 
@@ -41,6 +46,8 @@ class Agent {
  private:
   void HeartbeatLoop();
   void RefreshDevice(DeviceApi& api, CameraRunner& runner, const CameraConfig& cam);
+  // The alpr camera's recognizer, or null when the models could not be loaded (logged once).
+  PlateRecognizer* OpenRecognizer(const CameraConfig& cam);
 
   AgentConfig config_;
   const Clock* clock_;
@@ -49,6 +56,8 @@ class Agent {
   FileSystem* fs_;
   std::unique_ptr<Outbox> outbox_;
   std::unique_ptr<Uploader> uploader_;
+  std::vector<std::unique_ptr<PlateRecognizer>> recognizers_;  // borrowed by cameras_
+  bool models_failed_ = false;  // the models failed to load once; not retried
   std::vector<std::unique_ptr<CameraRunner>> cameras_;
   std::vector<std::thread> threads_;
   std::atomic<bool> stop_{false};

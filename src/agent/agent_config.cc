@@ -93,6 +93,9 @@ Status CheckCamera(const CameraConfig& c, const std::string& where) {
   if (c.kind == "alpr" && c.reader_token.rfind("cvl_", 0) != 0) {
     return InvalidArgumentError(where + ".reader_token (cvl_...) is required for kind alpr");
   }
+  if (c.plate_region != "us" && c.plate_region != "eu") {
+    return InvalidArgumentError(where + ".plate_region must be us or eu");
+  }
   if (c.pre_roll_ms < 0 || c.pre_roll_ms > 60000) {
     return InvalidArgumentError(where + ".pre_roll_ms must be 0 to 60000");
   }
@@ -152,6 +155,7 @@ StatusOr<AgentConfig> ParseAgentConfig(const std::string& text) {
   a.Get("read_timeout_ms", &c.read_timeout_ms);
   a.Get("plate_batch_max", &c.plate_batch_max);
   a.Get("plate_batch_interval_ms", &c.plate_batch_interval_ms);
+  a.Get("model_dir", &c.model_dir);
   CANVASS_RETURN_IF_ERROR(a.Finish());
   if (c.server.rfind("http://", 0) != 0) {
     return InvalidArgumentError("agent.server must be an http:// URL such as http://127.0.0.1:8080");
@@ -190,6 +194,7 @@ StatusOr<AgentConfig> ParseAgentConfig(const std::string& text) {
     r.Get("device_token", &cam.device_token);
     r.Get("kind", &cam.kind);
     r.Get("reader_token", &cam.reader_token);
+    r.Get("plate_region", &cam.plate_region);
     r.Get("loop", &cam.loop);
     r.Get("realtime", &cam.realtime);
     r.Get("e2ee", &cam.e2ee);

@@ -37,6 +37,7 @@ struct CameraConfig {
   std::string device_token;       // cvd_...
   std::string kind = "outdoor";   // doorbell | outdoor | indoor | alpr
   std::string reader_token;       // cvl_..., alpr cameras only (POST /api/v1/plates/reads)
+  std::string plate_region = "us";  // alpr cameras: plate-format rules, "us" or "eu"
   bool loop = false;              // files: start again at the end (demos)
   bool realtime = true;           // files: read at the video's own pace
   bool e2ee = false;              // seal clips to the owner's key
@@ -59,6 +60,9 @@ struct AgentConfig {
   int64_t read_timeout_ms = 10000;
   int plate_batch_max = 50;
   int64_t plate_batch_interval_ms = 5000;
+  // The plate-recognition models (reader.onnx, finder.onnx) for alpr cameras. Empty:
+  // $CANVASS_MODEL_DIR, else the source tree's models/recognizer (recognize::DefaultModelDir).
+  std::string model_dir;
   std::vector<CameraConfig> cameras;
 };
 

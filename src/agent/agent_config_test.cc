@@ -22,6 +22,7 @@ input_format = "v4l2"
 kind = "alpr"
 device_token = "cvd_y"
 reader_token = "cvl_z"
+plate_region = "eu"
 pre_roll_ms = 3000
 )");
   ASSERT_TRUE(c.ok()) << c.status().ToString();
@@ -31,6 +32,17 @@ pre_roll_ms = 3000
   EXPECT_EQ(c->cameras[0].privacy_zones[0][1].x, 0.5);
   EXPECT_EQ(c->cameras[1].pre_roll_ms, 3000);
   EXPECT_EQ(c->heartbeat_interval_s, 60);
+  EXPECT_EQ(c->cameras[0].plate_region, "us");
+  EXPECT_EQ(c->cameras[1].plate_region, "eu");
+  EXPECT_EQ(c->model_dir, "");
+}
+
+TEST(AgentConfig, ReadsTheModelDir) {
+  auto c = ParseAgentConfig(
+      "[agent]\ndata_dir = \"/tmp/a\"\nmodel_dir = \"/opt/canvass/models\"\n"
+      "[[camera]]\nname=\"a\"\nsource=\"x\"\ndevice_token=\"cvd_1\"\n");
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  EXPECT_EQ(c->model_dir, "/opt/canvass/models");
 }
 
 TEST(AgentConfig, SaysWhatIsWrong) {
@@ -49,6 +61,10 @@ TEST(AgentConfig, SaysWhatIsWrong) {
                                "[[camera]]\nname=\"a\"\nsource=\"x\"\ndevice_token=\"cvd_1\"\n"
                                "privacy_zones = [[[0, 0], [2, 0], [0, 1]]]\n");
   EXPECT_EQ(zone.status().code(), Code::kInvalidArgument);
+  auto region = ParseAgentConfig(std::string(base) +
+                                 "[[camera]]\nname=\"a\"\nsource=\"x\"\ndevice_token=\"cvd_1\"\n"
+                                 "plate_region = \"mars\"\n");
+  EXPECT_NE(region.status().message().find("plate_region must be us or eu"), std::string::npos);
 }
 
 }  // namespace

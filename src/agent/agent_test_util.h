@@ -46,14 +46,16 @@ inline CameraConfig TestCamera(const std::string& source) {
 }
 
 // Runs `camera` over its (file) source once, to the end, on a simulated clock starting at
-// kT0us, with an outbox under `dir`. Returns the outbox's pending items, oldest first.
+// kT0us, with an outbox under `dir` and `recognizer` (borrowed; may be null) for alpr cameras.
+// Returns the outbox's pending items, oldest first.
 struct PipelineRun {
   std::vector<OutboxItem> items;
   CameraStats stats;
   std::unique_ptr<Outbox> outbox;
 };
 
-inline PipelineRun RunPipeline(const CameraConfig& camera, const std::string& dir) {
+inline PipelineRun RunPipeline(const CameraConfig& camera, const std::string& dir,
+                               PlateRecognizer* recognizer = nullptr) {
   PipelineRun run;
   auto box = Outbox::Open(FileSystem::Posix(), dir, 1LL << 30);
   EXPECT_TRUE(box.ok()) << box.status().ToString();
@@ -63,7 +65,7 @@ inline PipelineRun RunPipeline(const CameraConfig& camera, const std::string& di
   CameraRunnerOptions o;
   o.camera = camera;
   o.source = SourceOptions{.url = camera.source, .reconnect = false};
-  CameraRunner runner(o, run.outbox.get(), [] {}, &clock, &sleeper, nullptr);
+  CameraRunner runner(o, run.outbox.get(), [] {}, &clock, &sleeper, recognizer);
   std::atomic<bool> stop{false};
   Status s = runner.Run(stop);
   EXPECT_TRUE(s.ok()) << s.ToString();

@@ -1,7 +1,7 @@
 // PlateRecognizer: the interface between an ALPR camera's frames and a plate-recognition engine.
-// The engine itself belongs to the plate-recognition subsystem (src/recognize, not built yet);
-// the agent only defines what it needs from one, so that any engine (an ONNX model through
-// OpenCV's dnn, a vendor SDK) can be plugged in.
+// The engine itself belongs to the plate-recognition subsystem (src/recognize; the agent's
+// adapter over it is EngineRecognizer, engine_recognizer.h); the agent only defines what it
+// needs from one, so that any engine (a vendor SDK) can be plugged in.
 //
 // Contract: Recognize is given every analysed frame of the camera (analysis_fps a second) and
 // returns the plates it reads in that frame, each with its own crop. It may be slow; the camera

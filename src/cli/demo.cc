@@ -2,9 +2,10 @@
 // with the demo town; writes DIR/demo-accounts.json and prints the URL and the logins. Unless
 // --no-agents, it then runs the demo town's traffic (docs/design/agent.md, "Demo town"): videos
 // of the simulated streets under DIR/town/, an in-process edge agent for five cameras fed by
-// them (motion clips and alerts appear by themselves), and, while the recognition engine cannot
-// read them yet, a SIMULATED plate feed sending the ALPR cameras' ground truth through the
-// agent's outbox (plate reads and hot-list hits appear by themselves).
+// them (motion clips and alerts appear by themselves; the ALPR cameras run the real plate
+// engine), and, because that engine does not yet read the small plates of this synthetic video,
+// a SIMULATED plate feed sending the ALPR cameras' ground truth through the agent's outbox
+// (plate reads and hot-list hits appear by themselves).
 #include <spdlog/spdlog.h>
 
 #include <atomic>
@@ -74,9 +75,10 @@ class DemoTown {
     agent_ = std::make_unique<agent::Agent>(config, SystemClock::Get(), agent::Sleeper::Real(),
                                             Random::System(), fs);
     CANVASS_RETURN_IF_ERROR(agent_->Start());
-    // SIMULATION: the ALPR cameras' reads are the simulation's ground truth (the engine in
-    // src/recognize cannot read these plates yet; when it can, CameraRunner's PlateRecognizer
-    // replaces this feed). The videos started playing just now, at the loop's position 0.
+    // SIMULATION: the ALPR cameras' reads are the simulation's ground truth. Their
+    // CameraRunners also run the real engine (EngineRecognizer), which does not yet read this
+    // video's 640x360 plates; once it does, this feed goes. The videos started playing just
+    // now, at the loop's position 0.
     agent::SimulatedPlateFeedOptions feed;
     feed.reads = agent::SimulatedReadsOf(sim);
     feed.loop_ms = sim.options.loop_ms;
