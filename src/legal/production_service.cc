@@ -13,6 +13,7 @@ namespace json = boost::json;
 namespace {
 
 constexpr int64_t kHourUs = 3'600'000'000LL;
+constexpr int kMaxClipsPerCamera = 10'000;  // in one production; more is refused, not cut short
 
 std::string Extension(const std::string& container) {
   if (container.find("mp4") != std::string::npos || container.find("mov") != std::string::npos) {
@@ -173,8 +174,13 @@ StatusOr<Demand> ProductionService::Produce(const Principal& legal, const std::s
       f.camera_id = cam.id;
       f.from_us = s.from_us;
       f.to_us = s.to_us;
-      f.limit = 10'000;
+      f.limit = kMaxClipsPerCamera + 1;
       CANVASS_ASSIGN_OR_RETURN(auto clips, store_->ListClips(cam.owner_id, f));
+      if (static_cast<int>(clips.size()) > kMaxClipsPerCamera) {
+        return ResourceExhaustedError("camera " + cam.id + " holds more than " +
+                                      std::to_string(kMaxClipsPerCamera) +
+                                      " clips in the time range; narrow the scope");
+      }
       for (const auto& clip : clips) {
         if (!Overlaps(clip.started_at_us, clip.ended_at_us, s.from_us, s.to_us)) continue;
         if (clip.e2ee) {
