@@ -50,16 +50,13 @@ const std::map<std::string, std::set<std::string>> kAllowed = {
     {"cameras", {"common", "geo", "audit", "store", "auth", "clips", "cameras", "media", "events"}},
     {"requests", {"common", "geo", "audit", "store", "auth", "media", "events", "clips",
                   "cameras", "accounts", "policy", "evidence", "requests"}},
-    // legal: layering entry here
     {"legal", {"common", "geo", "audit", "store", "auth", "media", "events", "clips", "cameras",
                "plates", "policy", "evidence", "retention", "legal"}},
-    // retention: layering entry here
     {"retention", {"common", "geo", "audit", "store", "auth", "media", "events", "clips",
                    "cameras", "plates", "retention"}},
     // agent: the edge agent talks to the server over HTTP only (api/http_client.h); alpr
     // cameras read plates with the recognition engine (agent/engine_recognizer.h)
     {"agent", {"common", "media", "api", "recognize", "agent"}},
-    // report: layering entry here
     {"report", {"common", "audit", "auditlog", "store", "report"}},
     // recognize: plate recognition sees only common (OpenCV stays inside it)
     {"recognize", {"common", "recognize"}},

@@ -89,15 +89,13 @@ StatusOr<std::unique_ptr<App>> App::Open(AppOptions o) {
       std::make_unique<plates::PlateService>(app->store_.get(), app->fs_, app->clock_, app->random_,
                                              key, dir, app->config_, app->hub_.get());
   CANVASS_RETURN_IF_ERROR(app->plates_->Init());
-  // retention: services built here
   app->holds_ = std::make_unique<retention::HoldService>(app->store_.get(), app->clock_,
                                                          app->random_, app->config_.retention);
   app->retention_ = std::make_unique<retention::RetentionService>(
       app->store_.get(), app->holds_.get(), app->clips_.get(), app->plates_.get(), app->clock_,
       app->config_.retention);
-  // legal: services built here (after retention: demands place holds)
+  // Legal demands place holds: built after retention.
   CANVASS_RETURN_IF_ERROR(app->OpenLegal());
-  // report: services built here
   app->reports_ = std::make_unique<report::ReportPublisher>(app->store_.get());
   Services& sv = app->services_;
   sv.config = &app->config_;
@@ -113,13 +111,10 @@ StatusOr<std::unique_ptr<App>> App::Open(AppOptions o) {
   sv.shares = app->shares_.get();
   sv.evidence = app->evidence_.get();
   sv.plates = app->plates_.get();
-  // legal: services listed here
   sv.demands = app->demands_.get();
   sv.productions = app->productions_.get();
-  // retention: services listed here
   sv.holds = app->holds_.get();
   sv.retention = app->retention_.get();
-  // report: services listed here
   sv.reports = app->reports_.get();
   RegisterHealthRoutes(app->router_);
   RegisterSessionRoutes(app->router_);
@@ -134,11 +129,8 @@ StatusOr<std::unique_ptr<App>> App::Open(AppOptions o) {
   RegisterInboxRoutes(app->router_);
   RegisterEvidenceRoutes(app->router_);
   RegisterPlateRoutes(app->router_);
-  // legal: routes registered here
   RegisterLegalRoutes(app->router_);
-  // retention: routes registered here
   RegisterHoldRoutes(app->router_);
-  // report: routes registered here
   RegisterReportRoutes(app->router_);
   return app;
 }
@@ -203,10 +195,8 @@ Status App::Start() {
       std::vector<Status> results;
       results.push_back(clips_->ExpireUploads().status());
       results.push_back(requests_->ExpireDue().status());
-      // legal: maintenance jobs here
       results.push_back(demands_->SendDueNotices().status());
       results.push_back(demands_->FlagOverdueEmergencies().status());
-      // retention: maintenance jobs here
       // Holds past expiry end, then one batch of clips and one of plate reads per agency
       // (small batches: ingest never waits long), then the database files are scrubbed.
       results.push_back(retention_->RunOnce().status());

@@ -80,14 +80,11 @@ class App {
   std::unique_ptr<requests::ShareService> shares_;
   std::unique_ptr<requests::EvidenceService> evidence_;
   std::unique_ptr<plates::PlateService> plates_;
-  // legal: members here
   Status OpenLegal();
   std::unique_ptr<legal::DemandService> demands_;
   std::unique_ptr<legal::ProductionService> productions_;
-  // retention: members here
   std::unique_ptr<retention::HoldService> holds_;
   std::unique_ptr<retention::RetentionService> retention_;
-  // report: members here
   std::unique_ptr<report::ReportPublisher> reports_;
   Services services_;
   Router router_;

@@ -36,13 +36,10 @@ struct Services {
   requests::ShareService* shares = nullptr;
   requests::EvidenceService* evidence = nullptr;
   plates::PlateService* plates = nullptr;
-  // legal: services here
   legal::DemandService* demands = nullptr;
   legal::ProductionService* productions = nullptr;
-  // retention: services here
   ::canvass::retention::HoldService* holds = nullptr;
   ::canvass::retention::RetentionService* retention = nullptr;
-  // report: services here
   report::ReportPublisher* reports = nullptr;
 };
 
@@ -61,11 +58,8 @@ void RegisterRequestRoutes(Router& router);
 void RegisterInboxRoutes(Router& router);
 void RegisterEvidenceRoutes(Router& router);
 void RegisterPlateRoutes(Router& router);
-// legal: route registration here
 void RegisterLegalRoutes(Router& router);
-// retention: route registration here
 void RegisterHoldRoutes(Router& router);
-// report: route registration here
 void RegisterReportRoutes(Router& router);
 
 }  // namespace canvass::api

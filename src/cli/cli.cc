@@ -63,15 +63,12 @@ int RunCli(int argc, char** argv) {
   AddCheckCommand(app, &run);
   AddAdminCommands(app, &run);
   AddUploadCommand(app, &run);
-  AddAgentCommand(app, &run);  // agent
+  AddAgentCommand(app, &run);
   AddE2eeCommands(app, &run);
   AddShareCommand(app, &run);
   AddAuditCommands(app, &run);
   AddEvidenceCommands(app, &run);
-  AddRecognizeCommand(app, &run);  // recognize
-  // legal: commands added here
-  // retention: commands added here
-  // report: commands added here
+  AddRecognizeCommand(app, &run);
   AddReportCommands(app, &run);
   try {
     app.parse(argc, argv);

@@ -40,10 +40,7 @@ void AddE2eeCommands(CLI::App& app, Runner* run);
 void AddShareCommand(CLI::App& app, Runner* run);
 void AddAuditCommands(CLI::App& app, Runner* run);
 void AddEvidenceCommands(CLI::App& app, Runner* run);
-void AddRecognizeCommand(CLI::App& app, Runner* run);  // recognize
-// legal: commands here
-// retention: commands here
-// report: commands here
+void AddRecognizeCommand(CLI::App& app, Runner* run);
 void AddReportCommands(CLI::App& app, Runner* run);
 
 int RunCli(int argc, char** argv);

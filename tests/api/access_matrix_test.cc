@@ -100,7 +100,6 @@ std::map<std::string, std::set<std::string>> Expected() {
       {"GET /api/v1/plates/hits", {"officer", "supervisor", "agency_admin"}},
       {"POST /api/v1/plates/hits/{id:hit}/decide", {"officer", "supervisor"}},
       {"GET /api/v1/public/plates/transparency", everyone},
-      // legal: rows here
       {"POST /api/v1/legal/demands", {"legal"}},
       {"GET /api/v1/legal/demands", {"legal", "officer", "supervisor", "agency_admin"}},
       {"GET /api/v1/legal/demands/{id:dem}", {"legal", "officer", "supervisor", "agency_admin"}},
@@ -113,13 +112,11 @@ std::map<std::string, std::set<std::string>> Expected() {
       {"POST /api/v1/emergency-requests", {"officer", "supervisor"}},
       {"GET /api/v1/me/demands", resident},
       {"GET /api/v1/public/emergencies", everyone},
-      // retention: rows here
       {"GET /api/v1/holds", {"legal"}},
       {"GET /api/v1/holds/{id:hold}", {"legal"}},
       {"POST /api/v1/holds/{id:hold}/renew", {"legal"}},
       {"POST /api/v1/holds/{id:hold}/release", {"legal"}},
       {"POST /api/v1/plates/reads/{seq}/case", {"officer", "supervisor"}},
-      // report: rows here
       {"GET /api/v1/public/reports", everyone},
   };
 }
