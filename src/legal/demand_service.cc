@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <boost/json.hpp>
+#include <map>
 #include <set>
 
 #include "common/sha256.h"
@@ -296,13 +297,13 @@ StatusOr<Demand> DemandService::Decide(const Principal& legal, const std::string
     }
     // Preserve before anything else can happen: the hold is placed first (idempotent per
     // demand, so a retried decision places no second one).
-    retention::HoldScope hs;
-    hs.account_ids = updated.decided.account_ids;
-    hs.camera_ids = updated.decided.camera_ids;
-    hs.plates = updated.decided.plates;
-    hs.from_us = updated.decided.from_us;
-    hs.to_us = updated.decided.to_us;
     if (d.type == DemandType::kPreservation || updated.decided.content) {
+      retention::HoldScope hs;
+      hs.account_ids = updated.decided.account_ids;
+      hs.camera_ids = updated.decided.camera_ids;
+      hs.plates = updated.decided.plates;
+      hs.from_us = updated.decided.from_us;
+      hs.to_us = updated.decided.to_us;
       CANVASS_RETURN_IF_ERROR(holds_
                                   ->Place(legal, d.id, d.agency_id,
                                           d.type == DemandType::kPreservation ? "preservation"
@@ -389,9 +390,9 @@ StatusOr<DemandView> DemandService::Get(const Principal& p, const std::string& i
 StatusOr<std::vector<Demand>> DemandService::List(const Principal& p, const std::string& agency_id,
                                                   const std::string& type, int limit) {
   if (!type.empty()) CANVASS_RETURN_IF_ERROR(ParseDemandType(type).status());
-  if (p.HasRole(Role::kLegal)) return store_->ListDemands(agency_id, type, limit);
+  if (p.HasRole(Role::kLegal)) return store_->ListDemands(agency_id, type, "", limit);
   if (p.AgencyId().empty()) return PermissionDeniedError("only legal staff and agencies list demands");
-  return store_->ListDemands(p.AgencyId(), type, limit);
+  return store_->ListDemands(p.AgencyId(), type, "", limit);
 }
 
 // ---- emergencies -----------------------------------------------------------------------------
@@ -440,12 +441,9 @@ StatusOr<Demand> DemandService::FileEmergency(const Principal& officer, Emergenc
 }
 
 StatusOr<std::vector<Demand>> DemandService::PublicEmergencies(int limit) {
-  CANVASS_ASSIGN_OR_RETURN(auto all, store_->ListDemands("", "emergency", limit));
-  std::vector<Demand> out;
-  for (auto& d : all) {
-    if (d.status == DemandStatus::kProduced) out.push_back(std::move(d));
-  }
-  return out;
+  // Filtered in the store, so that newer undisclosed ones never crowd disclosures out.
+  return store_->ListDemands("", "emergency", std::string(DemandStatusName(DemandStatus::kProduced)),
+                             limit);
 }
 
 StatusOr<int> DemandService::FlagOverdueEmergencies() {

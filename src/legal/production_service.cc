@@ -6,6 +6,7 @@
 #include "common/sha256.h"
 #include "common/time_format.h"
 #include "evidence/package.h"
+#include "media/probe.h"
 
 namespace canvass::legal {
 namespace json = boost::json;
@@ -14,14 +15,6 @@ namespace {
 
 constexpr int64_t kHourUs = 3'600'000'000LL;
 constexpr int kMaxClipsPerCamera = 10'000;  // in one production; more is refused, not cut short
-
-std::string Extension(const std::string& container) {
-  if (container.find("mp4") != std::string::npos || container.find("mov") != std::string::npos) {
-    return ".mp4";
-  }
-  if (container.find("matroska") != std::string::npos || container == "mkv") return ".mkv";
-  return ".bin";
-}
 
 std::string CsvField(const std::string& s) {
   if (s.find_first_of(",\"\n") == std::string::npos) return s;
@@ -95,6 +88,7 @@ StatusOr<Demand> ProductionService::Produce(const Principal& legal, const std::s
   json::array items, withheld;
   int64_t total_bytes = 0;
   std::vector<AuditEvent> audit;
+  int64_t produced_items = 0;  // one per legal.produce_item leaf
   auto item_event = [&](const std::string& kind, const std::string& object_id,
                         const std::string& sha) {
     AuditEvent ev = MakeAuditEvent(legal, *clock_, "legal.produce_item", kind, object_id);
@@ -104,6 +98,7 @@ StatusOr<Demand> ProductionService::Produce(const Principal& legal, const std::s
     ev.case_number = d.case_number;
     ev.details_json = json::serialize(json::object{{"demand_id", d.id}, {"sha256", sha}});
     audit.push_back(ev);
+    ++produced_items;
   };
   auto add_file = [&](std::string path, std::string bytes, json::object meta,
                       const std::string& kind, const std::string& object_id) -> Status {
@@ -202,7 +197,7 @@ StatusOr<Demand> ProductionService::Produce(const Principal& legal, const std::s
           return DataLossError("clip " + clip.id + " does not match its recorded SHA-256");
         }
         CANVASS_RETURN_IF_ERROR(add_file(
-            "clips/" + clip.id + Extension(clip.container), std::move(bytes),
+            "clips/" + clip.id + media::ContainerFileExtension(clip.container), std::move(bytes),
             json::object{{"id", clip.id},
                          {"camera_id", clip.camera_id},
                          {"recorded_from", FormatRfc3339(clip.started_at_us)},
@@ -249,9 +244,6 @@ StatusOr<Demand> ProductionService::Produce(const Principal& legal, const std::s
     }
   }
 
-  // Item count: one per produced item leaf (clips, crops, reads, subscriber files).
-  int64_t produced_items = 0;
-  for (const auto& e : audit) produced_items += e.type == "legal.produce_item";
   const std::string name = "production-" + d.id;
   json::object manifest{
       {"production", name},

@@ -233,4 +233,13 @@ StatusOr<VideoInfo> ProbeVideoFile(const std::string& path) {
   return info;
 }
 
+std::string ContainerFileExtension(std::string_view container) {
+  if (container == "mp4") return ".mp4";
+  if (container == "mov") return ".mov";
+  if (container == "matroska") return ".mkv";
+  if (container == "mpegts") return ".ts";
+  if (container == "avi") return ".avi";
+  return ".bin";
+}
+
 }  // namespace canvass::media

@@ -26,6 +26,7 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <string_view>
 
 #include "common/status.h"
 
@@ -52,5 +53,8 @@ StatusOr<VideoInfo> ProbeVideo(const ReadAtFn& read_at, int64_t size_bytes);
 
 // Probes a file on disk (by content; the file name's extension is ignored).
 StatusOr<VideoInfo> ProbeVideoFile(const std::string& path);
+
+// The file name extension for a container as probed ("mp4" -> ".mp4"; unknown: ".bin").
+std::string ContainerFileExtension(std::string_view container);
 
 }  // namespace canvass::media

@@ -6,6 +6,7 @@
 
 #include "common/time_format.h"
 #include "evidence/package.h"
+#include "media/probe.h"
 
 namespace canvass::requests {
 namespace json = boost::json;
@@ -20,15 +21,6 @@ std::string SafeName(std::string_view s) {
 }
 
 }  // namespace
-
-std::string FileExtension(const std::string& container) {
-  if (container == "mp4") return ".mp4";
-  if (container == "mov") return ".mov";
-  if (container == "matroska") return ".mkv";
-  if (container == "mpegts") return ".ts";
-  if (container == "avi") return ".avi";
-  return ".bin";
-}
 
 EvidenceService::EvidenceService(Store* store, const Clock* clock, EvidenceLocker* locker,
                                  evidence::SigningKey key, std::string deployment_name)
@@ -108,7 +100,7 @@ StatusOr<CasePackage> EvidenceService::ExportCase(const Principal& member,
   std::map<std::string, FootageRequest> requests;
   for (const auto& item : items) {
     CANVASS_ASSIGN_OR_RETURN(std::string bytes, locker_->ReadAll(item));
-    const std::string file = "clips/" + item.id + FileExtension(item.container);
+    const std::string file = "clips/" + item.id + media::ContainerFileExtension(item.container);
     CANVASS_ASSIGN_OR_RETURN(auto custody, store_->ListCustodyEvents(item.id));
     custody.push_back(exported[item.id]);
     json::array cs;

@@ -38,8 +38,6 @@ struct CasePackage {
   int items = 0;
 };
 
-// The file name extension for a container as probed ("mp4" -> ".mp4"; unknown: ".bin").
-std::string FileExtension(const std::string& container);
 
 class EvidenceService {
  public:

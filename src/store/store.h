@@ -234,9 +234,10 @@ class Store {
   // --- legal demands, notices, productions (store/legal_records.h; docs/design/legal.md) ---
   virtual Status CreateDemand(const Demand& demand, const AuditEvent& audit) = 0;
   virtual StatusOr<Demand> GetDemand(const std::string& id) = 0;
-  // Newest first; agency_id "" for every agency, type_filter "" for every type.
+  // Newest first; each filter "" for all: agency, type, status.
   virtual StatusOr<std::vector<Demand>> ListDemands(const std::string& agency_id,
                                                     const std::string& type_filter,
+                                                    const std::string& status_filter,
                                                     int limit) = 0;
   // Replaces the demand's mutable fields if its version is still `updated.version` (then
   // increments it; FailedPrecondition otherwise: someone else changed it), upserts `notices`,

@@ -436,6 +436,10 @@ TEST_F(LegalClock, EmergencyDisclosuresWithoutProcessIn72HoursAreFlaggedPublicly
     EXPECT_EQ(json::serialize(e).find(resident.account.id), std::string::npos);
   }
   (void)warrant;
+  // The feed lists disclosures only, however many newer requests were never disclosed.
+  for (int i = 0; i < 3; ++i) ASSERT_EQ(file(true)->status, 201);
+  auto newest = Json(c_->Send("GET", "/api/v1/public/emergencies?limit=2")->body);
+  EXPECT_EQ(newest.at("emergencies").as_array().size(), 2u);
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 #include "api/router.h"
 #include "api/services.h"
 #include "api/wire/requests_wire.h"
+#include "media/probe.h"
 
 namespace canvass::api {
 namespace json = boost::json;
@@ -28,7 +29,7 @@ StatusOr<Response> Content(Context& c) {
   r.AddHeader("X-Content-SHA256", content.item.content_sha256);
   r.AddHeader("Content-Disposition", std::string(download ? "attachment" : "inline") +
                                          "; filename=\"" + content.item.id +
-                                         requests::FileExtension(container) + "\"");
+                                         media::ContainerFileExtension(container) + "\"");
   r.stream = [reader, mu](int64_t off, size_t n) {
     std::lock_guard lock(*mu);
     return reader->ReadAt(off, n);

@@ -106,13 +106,16 @@ StatusOr<Demand> SqliteStore::GetDemand(const std::string& id) {
 }
 
 StatusOr<std::vector<Demand>> SqliteStore::ListDemands(const std::string& agency_id,
-                                                       const std::string& type_filter, int limit) {
+                                                       const std::string& type_filter,
+                                                       const std::string& status_filter,
+                                                       int limit) {
   CANVASS_READER(c);
   CANVASS_ASSIGN_OR_RETURN(
-      Statement st, c.Prepare(std::string("SELECT ") + kDemandCols +
-                              " FROM legal_demands WHERE (?1 = '' OR agency_id=?1) AND "
-                              "(?2 = '' OR type=?2) ORDER BY created_at_us DESC, id LIMIT ?3"));
-  st.Bind(1, agency_id).Bind(2, type_filter).Bind(3, limit);
+      Statement st,
+      c.Prepare(std::string("SELECT ") + kDemandCols +
+                " FROM legal_demands WHERE (?1 = '' OR agency_id=?1) AND (?2 = '' OR type=?2) "
+                "AND (?3 = '' OR status=?3) ORDER BY created_at_us DESC, id LIMIT ?4"));
+  st.Bind(1, agency_id).Bind(2, type_filter).Bind(3, status_filter).Bind(4, limit);
   return QueryAll<Demand>(st, ReadDemand);
 }
 

@@ -136,7 +136,7 @@ class SqliteStore final : public Store {
   // legal (sqlite_legal.cc)
   Status CreateDemand(const Demand& demand, const AuditEvent& audit) override;
   StatusOr<Demand> GetDemand(const std::string& id) override;
-  StatusOr<std::vector<Demand>> ListDemands(const std::string& agency_id, const std::string& type_filter, int limit) override;
+  StatusOr<std::vector<Demand>> ListDemands(const std::string& agency_id, const std::string& type_filter, const std::string& status_filter, int limit) override;
   Status UpdateDemand(const Demand& updated, const std::vector<DemandNotice>& notices, const std::vector<AuditEvent>& audit) override;
   StatusOr<std::vector<Demand>> ListOverdueEmergencies(int64_t now_us, int limit) override;
   Status AddDemandDocument(const DemandDocument& doc, const AuditEvent& audit) override;
