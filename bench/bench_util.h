@@ -1,13 +1,16 @@
 // What every benchmark program prints and measures the same way: wall and thread CPU time,
-// percentiles, resident memory, the CPU model and PASS/FAIL lines. Header-only: benchmarks are
-// plain programs (see bench/CMakeLists.txt).
+// percentiles, resident memory, the CPU model, PASS/FAIL lines and fatal errors. Header-only:
+// benchmarks are plain programs (see bench/CMakeLists.txt); the SQLite baselines share
+// bench_sqlite.h.
 #pragma once
 
+#include <errno.h>  // program_invocation_short_name (glibc)
 #include <time.h>
 
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <string>
 #include <vector>
@@ -15,6 +18,12 @@
 namespace canvass::bench {
 
 using Steady = std::chrono::steady_clock;
+
+// Ends a benchmark that cannot go on, its program's name before the reason.
+[[noreturn]] inline void Die(const std::string& what) {
+  std::fprintf(stderr, "%s: %s\n", program_invocation_short_name, what.c_str());
+  std::exit(1);
+}
 
 inline double Seconds(Steady::time_point a, Steady::time_point b) {
   return std::chrono::duration<double>(b - a).count();

@@ -43,6 +43,7 @@
 #include <tuple>
 #include <vector>
 
+#include "bench_sqlite.h"
 #include "bench_util.h"
 #include "plates/hotlist_matcher.h"
 #include "plates/plate_text.h"
@@ -62,17 +63,8 @@ constexpr int64_t kDayUs = 86'400'000'000;
 constexpr int kCustomLists = 49;
 constexpr int kAgencies = 10;  // agy_00 .. agy_09 own the custom lists; agy_fbi the NCIC list.
 
-// CPU time of the calling thread: the machine is shared, so rates are also given per CPU-second.
-double ThreadCpuSeconds() {
-  timespec ts;
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
-}
-
-[[noreturn]] void Die(const std::string& what) {
-  std::fprintf(stderr, "hotlist_bench: %s\n", what.c_str());
-  std::exit(1);
-}
+// The machine is shared, so rates are also given per CPU-second.
+double ThreadCpuSeconds() { return ThreadCpuUs() / 1e6; }
 
 // ---- The synthetic lists and reads ----------------------------------------------------------
 
@@ -248,29 +240,10 @@ uint64_t PackKey(std::string_view plate) {
   return key;  // Characters are < 0x80, so the top bit is clear: a positive int64.
 }
 
-class Sqlite {
+class Sqlite : public SqliteDb {
  public:
-  Sqlite() {
-    if (sqlite3_open(":memory:", &db_) != SQLITE_OK) Die("sqlite3_open");
-    Exec("PRAGMA temp_store = MEMORY");
-  }
   ~Sqlite() {
     sqlite3_finalize(lookup_);
-    sqlite3_close(db_);
-  }
-
-  void Exec(const char* sql) {
-    char* err = nullptr;
-    if (sqlite3_exec(db_, sql, nullptr, nullptr, &err) != SQLITE_OK) {
-      Die(std::string(sql) + ": " + (err ? err : "?"));
-    }
-  }
-  sqlite3_stmt* Prepare(const char* sql) {
-    sqlite3_stmt* s = nullptr;
-    if (sqlite3_prepare_v3(db_, sql, -1, SQLITE_PREPARE_PERSISTENT, &s, nullptr) != SQLITE_OK) {
-      Die(std::string(sql) + ": " + sqlite3_errmsg(db_));
-    }
-    return s;
   }
 
   // agency_index[i]: the agency index of lists[i]'s owner, as our matcher numbers them (< 63).
@@ -298,7 +271,7 @@ class Sqlite {
         sqlite3_bind_text(ins, 7, e.reason.data(), static_cast<int>(e.reason.size()),
                           SQLITE_STATIC);
         sqlite3_bind_int64(ins, 8, e.expires_at_us);
-        if (sqlite3_step(ins) != SQLITE_DONE) Die(sqlite3_errmsg(db_));
+        if (sqlite3_step(ins) != SQLITE_DONE) DieWithError();
         sqlite3_reset(ins);
       }
     }
@@ -336,7 +309,7 @@ class Sqlite {
       h.kind = h.entry.plate == r.plate ? plates::HitKind::kExact : plates::HitKind::kConfusable;
       hits.push_back(std::move(h));
     }
-    if (rc != SQLITE_DONE) Die(sqlite3_errmsg(db_));
+    if (rc != SQLITE_DONE) DieWithError();
     sqlite3_reset(lookup_);
     if (hits.size() > 1) {
       std::sort(hits.begin(), hits.end(), [](const HotListHit& a, const HotListHit& b) {
@@ -347,7 +320,6 @@ class Sqlite {
   }
 
  private:
-  sqlite3* db_ = nullptr;
   sqlite3_stmt* lookup_ = nullptr;
   std::vector<std::string> agency_names_;  // By agency index.
 };

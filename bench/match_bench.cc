@@ -35,6 +35,7 @@
 #include <thread>
 #include <vector>
 
+#include "bench_sqlite.h"
 #include "bench_util.h"
 #include "geo/geo.h"
 #include "requests/match_index.h"
@@ -56,11 +57,6 @@ constexpr double kQueryRadiusM = 1'000;
 double DegreesLat(double meters) { return meters / kEarthRadiusM * 180 / std::numbers::pi; }
 double DegreesLng(double meters, double lat_deg) {
   return DegreesLat(meters) / std::cos(lat_deg * std::numbers::pi / 180);
-}
-
-[[noreturn]] void Die(const std::string& what) {
-  std::fprintf(stderr, "match_bench: %s\n", what.c_str());
-  std::exit(1);
 }
 
 // ---- The synthetic town ---------------------------------------------------------------------
@@ -181,33 +177,10 @@ void BuildIndex(const Town& t, requests::MatchIndex& index) {
 
 // ---- Baseline: SQLite R*Tree ---------------------------------------------------------------
 
-class Sqlite {
+class Sqlite : public SqliteDb {
  public:
-  Sqlite() {
-    if (sqlite3_open(":memory:", &db_) != SQLITE_OK) Die("sqlite3_open");
-    Exec("PRAGMA temp_store = MEMORY");
-  }
   ~Sqlite() {
     for (sqlite3_stmt* s : {near_, exists_}) sqlite3_finalize(s);
-    sqlite3_close(db_);
-  }
-
-  void Exec(const char* sql) {
-    char* err = nullptr;
-    if (sqlite3_exec(db_, sql, nullptr, nullptr, &err) != SQLITE_OK) {
-      Die(std::string(sql) + ": " + (err ? err : "?"));
-    }
-  }
-  sqlite3_stmt* Prepare(const char* sql) {
-    sqlite3_stmt* s = nullptr;
-    if (sqlite3_prepare_v3(db_, sql, -1, SQLITE_PREPARE_PERSISTENT, &s, nullptr) != SQLITE_OK) {
-      Die(std::string(sql) + ": " + sqlite3_errmsg(db_));
-    }
-    return s;
-  }
-  void StepDone(sqlite3_stmt* s) {
-    if (sqlite3_step(s) != SQLITE_DONE) Die(sqlite3_errmsg(db_));
-    sqlite3_reset(s);
   }
 
   // Cameras get integer keys (rowid = index in the town), the clips table refers to them; only
@@ -278,7 +251,7 @@ class Sqlite {
       sqlite3_bind_int64(exists_, 1, sqlite3_column_int64(near_, 0));
       sqlite3_bind_int64(exists_, 2, q.to_us);
       sqlite3_bind_int64(exists_, 3, q.from_us);
-      if (sqlite3_step(exists_) != SQLITE_ROW) Die(sqlite3_errmsg(db_));
+      if (sqlite3_step(exists_) != SQLITE_ROW) DieWithError();
       if (sqlite3_column_int(exists_, 0)) {
         out.emplace_back(reinterpret_cast<const char*>(sqlite3_column_text(near_, 1)));
       }
@@ -290,7 +263,6 @@ class Sqlite {
   }
 
  private:
-  sqlite3* db_ = nullptr;
   sqlite3_stmt* near_ = nullptr;
   sqlite3_stmt* exists_ = nullptr;
 };

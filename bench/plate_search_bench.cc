@@ -53,6 +53,7 @@
 #include <unordered_set>
 #include <vector>
 
+#include "bench_sqlite.h"
 #include "bench_util.h"
 #include "plates/plate_index.h"
 #include "plates/plate_text.h"
@@ -72,11 +73,6 @@ constexpr int64_t kSpanUs = 30 * kDayUs;
 constexpr uint32_t kCameras = 2000;
 constexpr uint32_t kAgencyCameras = 500;
 constexpr size_t kLimit = 1000;
-
-[[noreturn]] void Die(const std::string& what) {
-  std::fprintf(stderr, "plate_search_bench: %s\n", what.c_str());
-  std::exit(1);
-}
 
 // ---- The synthetic reads ---------------------------------------------------------------------
 
@@ -327,36 +323,12 @@ PlateSearchMode ModeOf(Category c) {
 // ---- Baseline 1: SQLite with FTS5 trigram
 // -----------------------------------------------------------
 
-class Sqlite {
+class Sqlite : public SqliteDb {
  public:
-  Sqlite() {
-    if (sqlite3_open(":memory:", &db_) != SQLITE_OK) Die("sqlite3_open");
-    Exec("PRAGMA temp_store = MEMORY");
-  }
   ~Sqlite() {
     for (auto& row : stmts_) {
       for (sqlite3_stmt* s : row) sqlite3_finalize(s);
     }
-    sqlite3_close(db_);
-  }
-
-  void Exec(const char* sql) {
-    char* err = nullptr;
-    if (sqlite3_exec(db_, sql, nullptr, nullptr, &err) != SQLITE_OK) {
-      Die(std::string(sql) + ": " + (err ? err : "?"));
-    }
-  }
-  sqlite3_stmt* Prepare(const std::string& sql) {
-    sqlite3_stmt* s = nullptr;
-    if (sqlite3_prepare_v3(db_, sql.c_str(), -1, SQLITE_PREPARE_PERSISTENT, &s, nullptr) !=
-        SQLITE_OK) {
-      Die(sql + ": " + sqlite3_errmsg(db_));
-    }
-    return s;
-  }
-  void StepDone(sqlite3_stmt* s) {
-    if (sqlite3_step(s) != SQLITE_DONE) Die(sqlite3_errmsg(db_));
-    sqlite3_reset(s);
   }
 
   void Build(const Data& d, const std::vector<uint32_t>& agency) {
@@ -434,13 +406,12 @@ class Sqlite {
       out.push_back({static_cast<uint64_t>(sqlite3_column_int64(s, 0)), sqlite3_column_int64(s, 1),
                      static_cast<uint32_t>(sqlite3_column_int64(s, 2))});
     }
-    if (rc != SQLITE_DONE) Die(sqlite3_errmsg(db_));
+    if (rc != SQLITE_DONE) DieWithError();
     sqlite3_reset(s);
     return out;
   }
 
  private:
-  sqlite3* db_ = nullptr;
   sqlite3_stmt* stmts_[3][2] = {};
 };
 

@@ -71,7 +71,7 @@ PlateService::PlateService(Store* store, FileSystem* fs, const Clock* clock, Ran
       hub_(hub) {}
 
 Status PlateService::Init() {
-  CANVASS_RETURN_IF_ERROR(fs_->CreateDirs(data_dir_ + "/crops"));
+  CANVASS_RETURN_IF_ERROR(fs_->CreateDirs(CropDir()));
   CANVASS_ASSIGN_OR_RETURN(auto readers, store_->ListPlateReaders(""));
   for (const auto& r : readers) ReaderIndex(r.id);
   std::vector<plates::PlateRead> batch;
@@ -166,7 +166,7 @@ StatusOr<std::vector<canvass::PlateReader>> PlateService::ListReaders(const Prin
 // ---- ingest ----------------------------------------------------------------------------------
 
 std::string PlateService::PackPath(const std::string& pack) const {
-  return data_dir_ + "/crops/" + pack;
+  return CropDir() + "/" + pack;
 }
 
 media::ClipKey PlateService::CropKey(const std::string& reader_id,
@@ -248,7 +248,7 @@ StatusOr<IngestResult> PlateService::Ingest(const Principal& device,
     pack += media::EncryptSegment(CropKey(reader.id, reads[i].read_uid), 0, true, in[i].crop_jpeg);
   }
   if (!pack_name.empty()) {
-    CANVASS_RETURN_IF_ERROR(fs_->CreateDirs(data_dir_ + "/crops/" + reader.id));
+    CANVASS_RETURN_IF_ERROR(fs_->CreateDirs(PackPath(reader.id)));  // the reader's pack folder
     CANVASS_RETURN_IF_ERROR(fs_->WriteFileAtomic(PackPath(pack_name), pack));
   }
 
@@ -292,7 +292,7 @@ StatusOr<IngestResult> PlateService::Ingest(const Principal& device,
   result.duplicates = result.received - result.stored;
   if (!pack_name.empty()) {
     bool used = false;
-    for (size_t i = 0; i < reads.size(); ++i) used = used || (is_new[i] && reads[i].crop_bytes > 0);
+    for (size_t i = 0; i < reads.size() && !used; ++i) used = is_new[i] && reads[i].crop_bytes > 0;
     if (!used) fs_->RemoveFile(PackPath(pack_name)).IgnoreError();  // a retry: crops stored before
   }
 
