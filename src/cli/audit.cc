@@ -15,6 +15,7 @@
 #include "audit/merkle.h"
 #include "auditlog/verifier.h"
 #include "cli/cli.h"
+#include "cli/log_key.h"
 #include "common/encoding.h"
 #include "common/file_system.h"
 
@@ -65,17 +66,11 @@ StatusOr<audit::Checkpoint> UnverifiedCheckpoint(const std::string& note) {
   return audit::ParseCheckpoint(note.substr(0, note.find("\n\n") + 1));
 }
 
-StatusOr<audit::Verifier> ReadVerifier(const std::string& path) {
-  CANVASS_ASSIGN_OR_RETURN(std::string text, FileSystem::Posix()->ReadFile(path));
-  while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
-  return audit::Verifier::Parse(text);
-}
-
 int RunVerify(const LogSource& src, const std::string& key_path, const std::string& state_path) {
   if (src.url.empty() == src.dir.empty()) {
     return Fail(InvalidArgumentError("give exactly one of --url and --dir"));
   }
-  auto key = ReadVerifier(key_path);
+  auto key = ReadLogKey(key_path);
   if (!key.ok()) return Fail(key.status().WithContext("--key " + key_path));
   std::optional<audit::Checkpoint> previous;
   FileSystem* fs = FileSystem::Posix();

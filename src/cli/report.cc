@@ -12,6 +12,7 @@
 
 #include "api/http_client.h"
 #include "cli/cli.h"
+#include "cli/log_key.h"
 #include "common/clock.h"
 #include "common/file_system.h"
 #include "report/period.h"
@@ -27,12 +28,6 @@ struct ReportFlags {
   std::string agency;
   std::string format = "json";
 };
-
-StatusOr<audit::Verifier> ReadKey(const std::string& path) {
-  CANVASS_ASSIGN_OR_RETURN(std::string text, FileSystem::Posix()->ReadFile(path));
-  while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
-  return audit::Verifier::Parse(text);
-}
 
 StatusOr<std::string> Get(api::HttpClient& client, const std::string& target) {
   CANVASS_ASSIGN_OR_RETURN(auto r, client.Send("GET", target));
@@ -53,7 +48,7 @@ StatusOr<std::string> ReportTarget(const ReportFlags& f, const std::string& form
 }
 
 int RunVerify(const ReportFlags& f) {
-  auto key = ReadKey(f.key);
+  auto key = ReadLogKey(f.key);
   if (!key.ok()) return Fail(key.status().WithContext("--key " + f.key));
   auto target = ReportTarget(f, "json");
   if (!target.ok()) return Fail(target.status());

@@ -1,18 +1,9 @@
 #include "report/period.h"
 
+#include <chrono>
+
 namespace canvass::report {
 namespace {
-
-// Days from 1970-01-01 to year-month-day (proleptic Gregorian), after H. Hinnant's
-// days_from_civil.
-int64_t DaysFromCivil(int64_t y, int64_t m, int64_t d) {
-  y -= m <= 2;
-  const int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const int64_t yoe = y - era * 400;
-  const int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  const int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + doe - 719468;
-}
 
 bool AllDigits(std::string_view s) {
   if (s.empty()) return false;
@@ -38,7 +29,11 @@ Period Make(std::string name, int year, int first_month, int months) {
 
 }  // namespace
 
-int64_t MonthStartSeconds(int year, int month) { return DaysFromCivil(year, month, 1) * 86400; }
+int64_t MonthStartSeconds(int year, int month) {
+  namespace chr = std::chrono;
+  const chr::sys_days first{chr::year{year} / chr::month{static_cast<unsigned>(month)} / 1};
+  return chr::duration_cast<chr::seconds>(first.time_since_epoch()).count();
+}
 
 StatusOr<Period> ParsePeriod(std::string_view text) {
   auto bad = [&] {
@@ -63,18 +58,11 @@ StatusOr<Period> ParsePeriod(std::string_view text) {
 }
 
 Period QuarterContaining(int64_t now_us) {
-  constexpr int64_t kDayUs = 86400LL * 1'000'000;
-  const int64_t days = now_us / kDayUs - (now_us % kDayUs < 0);  // floor
-  // civil_from_days (Hinnant), for the year and month only.
-  const int64_t z = days + 719468;
-  const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-  const int64_t doe = z - era * 146097;
-  const int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const int64_t mp = (5 * doy + 2) / 153;
-  const int month = static_cast<int>(mp < 10 ? mp + 3 : mp - 9);
-  const int year = static_cast<int>(yoe + era * 400 + (month <= 2));
-  const int q = (month - 1) / 3 + 1;
+  namespace chr = std::chrono;
+  const chr::year_month_day date{
+      chr::floor<chr::days>(chr::sys_time<chr::microseconds>{chr::microseconds{now_us}})};
+  const int year = static_cast<int>(date.year());
+  const int q = (static_cast<int>(static_cast<unsigned>(date.month())) - 1) / 3 + 1;
   return Make(std::to_string(year) + "Q" + std::to_string(q), year, 3 * (q - 1) + 1, 3);
 }
 

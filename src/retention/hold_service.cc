@@ -207,19 +207,4 @@ StatusOr<std::vector<Hold>> HoldService::List(bool active_only) {
 
 StatusOr<Hold> HoldService::Get(const std::string& id) { return store_->GetHold(id); }
 
-StatusOr<HoldSet> HoldService::HoldsInForce() {
-  CANVASS_ASSIGN_OR_RETURN(auto holds, store_->ListHolds(/*active_only=*/true));
-  return HoldSet(std::move(holds));
-}
-
-StatusOr<bool> HoldService::KeepsClip(const Clip& clip) {
-  CANVASS_ASSIGN_OR_RETURN(HoldSet set, HoldsInForce());
-  return set.KeepsClip(clip);
-}
-
-StatusOr<bool> HoldService::KeepsRead(const PlateRead& read) {
-  CANVASS_ASSIGN_OR_RETURN(HoldSet set, HoldsInForce());
-  return set.KeepsRead(read);
-}
-
 }  // namespace canvass::retention

@@ -53,13 +53,6 @@ class HoldService {
   StatusOr<std::vector<Hold>> List(bool active_only);
   StatusOr<Hold> Get(const std::string& id);
 
-  // Whether a hold in force keeps this clip / read (the retention service's purges apply the
-  // same rule in the store; `canvass check` uses these).
-  StatusOr<bool> KeepsClip(const Clip& clip);
-  StatusOr<bool> KeepsRead(const PlateRead& read);
-  // Every hold in force, for checking many clips or reads.
-  StatusOr<HoldSet> HoldsInForce();
-
  private:
   Status CheckScope(HoldScope* scope);
   Status End(const Principal& actor, const Hold& hold, const std::string& end_reason);

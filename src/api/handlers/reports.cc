@@ -5,20 +5,13 @@
 // checkpoint, which the report states; `canvass report verify` re-counts it.
 #include "api/router.h"
 #include "api/services.h"
+#include "common/random.h"
 #include "report/report_csv.h"
 #include "report/report_html.h"
 #include "report/report_json.h"
 
 namespace canvass::api {
 namespace {
-
-bool IsAgencyId(const std::string& s) {
-  if (!s.starts_with("agy_") || s.size() > 64) return false;
-  for (char c : s) {
-    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_')) return false;
-  }
-  return true;
-}
 
 StatusOr<Response> GetReport(Context& c) {
   report::Period period = report::QuarterContaining(c.services.clock->NowMicros());
@@ -27,7 +20,7 @@ StatusOr<Response> GetReport(Context& c) {
   }
   std::string agency, label;
   if (const std::string* a = c.request.Query("agency")) {
-    if (!IsAgencyId(*a)) return InvalidArgumentError("agency must be an agency id (agy_...)");
+    if (!IsWellFormedId(*a, "agy")) return InvalidArgumentError("agency must be an agency id (agy_...)");
     agency = *a;
     CANVASS_ASSIGN_OR_RETURN(label, c.services.reports->AgencyName(agency));
   }
