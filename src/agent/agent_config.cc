@@ -32,9 +32,6 @@ class Reader {
   }
 
   void Skip(const char* key) { seen_.insert(key); }
-  void Fail(std::string message) {
-    if (status_.ok()) status_ = InvalidArgumentError(where_ + "." + message);
-  }
 
   Status Finish() {
     if (!status_.ok() || !t_) return status_;

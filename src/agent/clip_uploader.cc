@@ -5,6 +5,7 @@
 #include <chrono>
 #include <thread>
 
+#include "agent/device_api.h"
 #include "api/http_client.h"
 #include "common/encoding.h"
 #include "common/sha256.h"
@@ -15,22 +16,6 @@ namespace canvass::agent {
 namespace json = boost::json;
 
 namespace {
-
-Status ErrorFrom(const api::ClientResponse& r, const std::string& what) {
-  boost::system::error_code ec;
-  json::value v = json::parse(r.body, ec);
-  std::string msg = r.body.substr(0, 300);
-  if (!ec && v.is_object() && v.as_object().contains("error")) {
-    msg = std::string(v.at("error").at("message").as_string());
-  }
-  Code code = r.status == 401   ? Code::kUnauthenticated
-              : r.status == 403 ? Code::kPermissionDenied
-              : r.status == 404 ? Code::kNotFound
-              : r.status == 409 ? Code::kAborted
-              : r.status >= 500 ? Code::kUnavailable
-                                : Code::kInvalidArgument;
-  return Status(code, what + ": HTTP " + std::to_string(r.status) + ": " + msg);
-}
 
 StatusOr<json::object> ParseObject(const std::string& body) {
   boost::system::error_code ec;
@@ -52,7 +37,7 @@ StatusOr<UploadResult> UploadClip(const std::string& plain, const UploadOptions&
   std::string bytes = plain;
   if (o.e2ee && !o.presealed) {
     CANVASS_ASSIGN_OR_RETURN(auto r, client->Send("GET", "/api/v1/device", "", auth));
-    if (r.status != 200) return ErrorFrom(r, "GET /api/v1/device");
+    if (r.status != 200) return StatusFromHttp(r.status, r.body, "GET /api/v1/device");
     CANVASS_ASSIGN_OR_RETURN(json::object dev, ParseObject(r.body));
     auto* key = dev.if_contains("owner_e2ee_public_key");
     if (!key || !key->is_string()) {
@@ -70,7 +55,7 @@ StatusOr<UploadResult> UploadClip(const std::string& plain, const UploadOptions&
   CANVASS_ASSIGN_OR_RETURN(auto started,
                            client->Send("POST", "/api/v1/uploads", json::serialize(decl), auth));
   if (started.status != 200 && started.status != 201) {
-    return ErrorFrom(started, "POST /api/v1/uploads");
+    return StatusFromHttp(started.status, started.body, "POST /api/v1/uploads");
   }
   CANVASS_ASSIGN_OR_RETURN(json::object state, ParseObject(started.body));
   if (state.at("complete").as_bool()) {
@@ -103,9 +88,9 @@ StatusOr<UploadResult> UploadClip(const std::string& plain, const UploadOptions&
       attempts = 0;
       continue;
     }
-    if (!retry) return ErrorFrom(*r, "PATCH /api/v1/uploads/" + id);
+    if (!retry) return StatusFromHttp(r->status, r->body, "PATCH /api/v1/uploads/" + id);
     if (++attempts >= o.max_attempts) {
-      return r.ok() ? ErrorFrom(*r, "upload gave up") : r.status();
+      return r.ok() ? StatusFromHttp(r->status, r->body, "upload gave up") : r.status();
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(100 << attempts));
     // Ask where the server stands and resume there.

@@ -6,6 +6,7 @@
 #include <opencv2/imgproc.hpp>
 
 #include "common/time_format.h"
+#include "media/libav_util.h"
 #include "media/video_writer.h"
 
 extern "C" {
@@ -16,15 +17,9 @@ extern "C" {
 namespace canvass::agent {
 namespace {
 
-std::string AvError(int rc) {
-  char buf[AV_ERROR_MAX_STRING_SIZE] = {};
-  av_strerror(rc, buf, sizeof buf);
-  return buf;
-}
-
 Status LibavError(const std::string& what, int rc) {
   if (rc == AVERROR(ENOSPC)) return ErrnoStatus(ENOSPC, what);
-  return InternalError(what + ": " + AvError(rc));
+  return InternalError(what + ": " + media::AvErrorString(rc));
 }
 
 constexpr AVRational kMicros{1, 1000000};
@@ -57,10 +52,10 @@ struct ClipWriter::State {
   // Remux.
   AVFormatContext* out = nullptr;
   AVStream* stream = nullptr;
+  media::AvPacketPtr packet;  // reused for every packet written
   // Re-encode.
   AVCodecContext* decoder = nullptr;
   AVFrame* decoded = nullptr;
-  AVFrame* converted = nullptr;
   SwsContext* sws = nullptr;
   std::unique_ptr<media::VideoFileWriter> encoder;
   int64_t last_pts_us = -1;
@@ -74,7 +69,6 @@ struct ClipWriter::State {
     }
     avcodec_free_context(&decoder);
     av_frame_free(&decoded);
-    av_frame_free(&converted);
     sws_freeContext(sws);
     encoder.reset();
     if (!finished && !path.empty()) ::unlink(path.c_str());
@@ -146,6 +140,8 @@ StatusOr<std::unique_ptr<ClipWriter>> ClipWriter::Open(const StreamInfo& stream,
     if (rc < 0) return LibavError("cannot copy the stream's parameters", rc);
     s.stream->codecpar->codec_tag = 0;
     s.stream->time_base = AVRational{1, 90000};
+    s.packet.reset(av_packet_alloc());
+    if (s.packet == nullptr) return ResourceExhaustedError("out of memory");
     s.path = path;
     rc = avio_open(&s.out->pb, path.c_str(), AVIO_FLAG_WRITE);
     if (rc < 0) {
@@ -189,14 +185,15 @@ Status ClipWriter::Add(const Packet& p) {
   summary_.ended_at_us = std::max(summary_.ended_at_us, p.wall_us + p.duration_us);
   ++summary_.packets;
   if (s.out != nullptr) {
-    AVPacket* pkt = av_packet_clone(p.av.get());
-    if (pkt == nullptr) return ResourceExhaustedError("out of memory");
+    AVPacket* pkt = s.packet.get();
+    int rc = av_packet_ref(pkt, p.av.get());
+    if (rc < 0) return LibavError("cannot reference the camera's packet", rc);
     pkt->pts -= s.offset_us;
     pkt->dts -= s.offset_us;
     av_packet_rescale_ts(pkt, kMicros, s.stream->time_base);
     pkt->stream_index = 0;
-    int rc = av_interleaved_write_frame(s.out, pkt);
-    av_packet_free(&pkt);
+    rc = av_interleaved_write_frame(s.out, pkt);  // takes the reference
+    av_packet_unref(pkt);
     if (rc < 0) return LibavError("writing the clip failed", rc);
     return OkStatus();
   }

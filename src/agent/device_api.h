@@ -2,8 +2,8 @@
 // with the camera's device token (or, for plate reads, the reader token):
 //   POST /api/v1/motion, POST /api/v1/device/heartbeat, GET /api/v1/device,
 //   POST /api/v1/plates/reads.
-// HTTP answers become Status codes once, here (and in clip_uploader.cc for uploads): 5xx,
-// 409 and connection failures are Unavailable or Aborted (retry); 400/413 InvalidArgument
+// HTTP answers become Status codes once, here (StatusFromHttp, which clip_uploader.cc uses too):
+// 5xx, 429, 409 and connection failures are Unavailable or Aborted (retry); 400/413 InvalidArgument
 // (refused for good); 401 Unauthenticated; 403 PermissionDenied; 404 NotFound; 422
 // FailedPrecondition.
 //

@@ -15,8 +15,8 @@ Uploader::Uploader(Outbox* outbox, UploaderOptions options, Sleeper* sleeper, Ra
       random_(random),
       api_(options_.server_url) {}
 
-Status Uploader::SendClip(const OutboxItem& queued, const CameraCredentials& creds) {
-  OutboxItem item = queued;
+Status Uploader::SendClip(const OutboxItem& item, const CameraCredentials& creds) {
+  std::string bytes;
   if (item.e2ee && !item.sealed) {
     CANVASS_ASSIGN_OR_RETURN(std::string device, api_.GetDevice(creds.device_token));
     CANVASS_ASSIGN_OR_RETURN(DeviceInfo info, ParseDeviceInfo(device));
@@ -28,27 +28,23 @@ Status Uploader::SendClip(const OutboxItem& queued, const CameraCredentials& cre
     }
     CANVASS_ASSIGN_OR_RETURN(std::string plain,
                              FileSystem::Posix()->ReadFile(outbox_->PayloadPath(item)));
-    CANVASS_ASSIGN_OR_RETURN(std::string sealed,
-                             media::SealForOwner(info.owner_public_key, plain, *random_));
-    CANVASS_RETURN_IF_ERROR(outbox_->StoreSealed(item, sealed));
-    auto again = outbox_->Next();
-    if (!again || again->seq != item.seq) return AbortedError("outbox changed while sealing");
-    item = *again;
+    CANVASS_ASSIGN_OR_RETURN(bytes, media::SealForOwner(info.owner_public_key, plain, *random_));
+    CANVASS_RETURN_IF_ERROR(outbox_->StoreSealed(item, bytes));
+  } else {
+    CANVASS_ASSIGN_OR_RETURN(bytes, FileSystem::Posix()->ReadFile(outbox_->PayloadPath(item)));
   }
-  CANVASS_ASSIGN_OR_RETURN(std::string bytes,
-                           FileSystem::Posix()->ReadFile(outbox_->PayloadPath(item)));
   UploadOptions u;
   u.server_url = options_.server_url;
   u.device_token = creds.device_token;
   u.started_at_us = item.started_at_us;
   u.ended_at_us = item.ended_at_us;
   u.e2ee = item.e2ee;
-  u.presealed = item.sealed;
+  u.presealed = item.e2ee;  // sealed before, or just now
   u.max_attempts = 2;  // our own back-off takes over after that
   auto r = UploadClip(bytes, u, *random_);
   if (!r.ok()) return r.status();  // InvalidArgument: refused for good; the rest retry
   spdlog::info("uploaded clip {} of camera '{}' ({} bytes{})", item.seq, item.camera,
-               item.size_bytes, r->already_stored ? ", already stored" : "");
+               bytes.size(), r->already_stored ? ", already stored" : "");
   return OkStatus();
 }
 

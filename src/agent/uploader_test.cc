@@ -56,6 +56,21 @@ json::array Clips(TestApp& t, const std::string& token) {
   return json::parse(r->body).at("clips").as_array();
 }
 
+// A server with one owner and their camera "porch", an empty outbox, and simulated time.
+struct ServerWithCamera {
+  TempDir dir;
+  TestApp t;
+  TestApp::Login owner = t.Make(Role::kResident, "owner");
+  std::string device = t.MakeCamera(owner);
+  std::unique_ptr<Outbox> box = *Outbox::Open(FileSystem::Posix(), dir.path(), 1 << 30);
+  SimulatedClock clock{testing::kT0us};
+  SimulatedSleeper sleeper{&clock};
+
+  UploaderOptions Options() {
+    return {.server_url = t.url(), .cameras = {{"porch", {device, ""}}}};
+  }
+};
+
 TEST(Uploader, NothingIsLostWhileTheServerIsDownForMinutes) {
   TempDir dir;
   TestApp t;
@@ -96,54 +111,38 @@ TEST(Uploader, NothingIsLostWhileTheServerIsDownForMinutes) {
 }
 
 TEST(Uploader, ARepeatedClipIsStoredOnce) {
-  TempDir dir;
-  TestApp t;
-  auto owner = t.Make(Role::kResident, "owner");
-  const std::string device = t.MakeCamera(owner);
-  auto box = *Outbox::Open(FileSystem::Posix(), dir.path(), 1 << 30);
+  ServerWithCamera e;
+  TestApp& t = e.t;
+  Outbox* box = e.box.get();
   const std::string video = Video(2);
   Queue(*box, video);
   Queue(*box, video);  // e.g. a crash after the server stored it, before Complete
-  SimulatedClock clock(testing::kT0us);
-  SimulatedSleeper sleeper(&clock);
-  Uploader up(box.get(), {.server_url = t.url(), .cameras = {{"porch", {device, ""}}}}, &sleeper,
-              Random::System());
+  Uploader up(box, e.Options(), &e.sleeper, Random::System());
   for (int i = 0; i < 4; ++i) ASSERT_EQ(*up.SendNext(), Uploader::Result::kSent);
-  EXPECT_EQ(Clips(t, owner.token).size(), 1u);
+  EXPECT_EQ(Clips(t, e.owner.token).size(), 1u);
 }
 
 TEST(Uploader, RefusedItemsDoNotBlockTheQueue) {
-  TempDir dir;
-  TestApp t;
-  auto owner = t.Make(Role::kResident, "owner");
-  const std::string device = t.MakeCamera(owner);
-  auto box = *Outbox::Open(FileSystem::Posix(), dir.path(), 1 << 30);
+  ServerWithCamera e;
+  Outbox* box = e.box.get();
   ASSERT_TRUE(box->EnqueueMessage(OutboxKind::kMotion, "porch",
                                   R"({"at":"2001-01-01T00:00:00Z","score":0.5})")
                   .ok());
   Queue(*box, Video(3));
-  SimulatedClock clock(testing::kT0us);
-  SimulatedSleeper sleeper(&clock);
-  Uploader up(box.get(), {.server_url = t.url(), .cameras = {{"porch", {device, ""}}}}, &sleeper,
-              Random::System());
+  Uploader up(box, e.Options(), &e.sleeper, Random::System());
   EXPECT_EQ(*up.SendNext(), Uploader::Result::kRefused);  // a day old: never accepted
   EXPECT_EQ(*up.SendNext(), Uploader::Result::kSent);
   EXPECT_EQ(*up.SendNext(), Uploader::Result::kSent);
   EXPECT_EQ(box->pending(), 0u);
 }
 
-TEST(Uploader, SealsOnceForEndToEndEncryption) {
-  TempDir dir;
-  TestApp t;
-  auto owner = t.Make(Role::kResident, "owner");
-  const std::string device = t.MakeCamera(owner);
-  auto box = *Outbox::Open(FileSystem::Posix(), dir.path(), 1 << 30);
+TEST(Uploader, EndToEndClipsWaitForTheOwnersKeyThenArriveSealed) {
+  ServerWithCamera e;
+  TestApp& t = e.t;
+  Outbox* box = e.box.get();
   const std::string video = Video(4);
   Queue(*box, video, /*e2ee=*/true);
-  SimulatedClock clock(testing::kT0us);
-  SimulatedSleeper sleeper(&clock);
-  Uploader up(box.get(), {.server_url = t.url(), .cameras = {{"porch", {device, ""}}}}, &sleeper,
-              Random::System());
+  Uploader up(box, e.Options(), &e.sleeper, Random::System());
   ASSERT_EQ(*up.SendNext(), Uploader::Result::kSent);  // motion
   // No owner key yet: the clip waits, unsent and unsealed.
   auto waiting = up.SendNext();
@@ -153,14 +152,15 @@ TEST(Uploader, SealsOnceForEndToEndEncryption) {
   auto set = t.Client()->Send(
       "PUT", "/api/v1/me/e2ee-key",
       json::serialize(json::object{{"public_key", Base64Encode(keys.public_key)}}),
-      Bearer(owner.token));
+      Bearer(e.owner.token));
   ASSERT_EQ(set->status, 200) << set->body;
   ASSERT_EQ(*up.SendNext(), Uploader::Result::kSent);
-  auto clips = Clips(t, owner.token);
+  auto clips = Clips(t, e.owner.token);
   ASSERT_EQ(clips.size(), 1u);
   EXPECT_TRUE(clips[0].at("e2ee").as_bool());
   const std::string id(clips[0].at("id").as_string());
-  auto sealed = t.Client()->Send("GET", "/api/v1/clips/" + id + "/content", "", Bearer(owner.token));
+  auto sealed =
+      t.Client()->Send("GET", "/api/v1/clips/" + id + "/content", "", Bearer(e.owner.token));
   EXPECT_EQ(*media::OpenSealed(keys.public_key, keys.secret_key, sealed->body), video);
 }
 

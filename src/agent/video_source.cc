@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <chrono>
 
+#include "media/libav_util.h"
+
 extern "C" {
 #include <libavdevice/avdevice.h>
 #include <libavformat/avformat.h>
@@ -17,12 +19,6 @@ int64_t SteadyUs() {
   return std::chrono::duration_cast<std::chrono::microseconds>(
              std::chrono::steady_clock::now().time_since_epoch())
       .count();
-}
-
-std::string AvError(int rc) {
-  char buf[AV_ERROR_MAX_STRING_SIZE] = {};
-  av_strerror(rc, buf, sizeof buf);
-  return buf;
 }
 
 }  // namespace
@@ -55,7 +51,7 @@ void VideoSource::Close() { in_.reset(); }
 Status VideoSource::Open(const std::atomic<bool>& stop) {
   static const bool registered = [] {
     avdevice_register_all();  // v4l2 and friends
-    av_log_set_level(AV_LOG_QUIET);
+    media::QuietLibavLogging();
     return true;
   }();
   (void)registered;
@@ -78,11 +74,14 @@ Status VideoSource::Open(const std::atomic<bool>& stop) {
   av_dict_free(&opts);
   if (rc < 0) {
     in->format = nullptr;  // freed by avformat_open_input on failure
-    return UnavailableError("cannot open " + options_.url + ": " + AvError(rc));
+    return UnavailableError("cannot open " + options_.url + ": " + media::AvErrorString(rc));
   }
   in->deadline_us = SteadyUs() + options_.read_timeout_ms * 1000;
   rc = avformat_find_stream_info(in->format, nullptr);
-  if (rc < 0) return UnavailableError("cannot read the streams of " + options_.url + ": " + AvError(rc));
+  if (rc < 0) {
+    return UnavailableError("cannot read the streams of " + options_.url + ": " +
+                            media::AvErrorString(rc));
+  }
   in->stream_index = av_find_best_stream(in->format, AVMEDIA_TYPE_VIDEO, -1, -1, nullptr, 0);
   if (in->stream_index < 0) return UnavailableError(options_.url + " has no video stream");
   AVStream* st = in->format->streams[in->stream_index];
@@ -112,7 +111,7 @@ StatusOr<bool> VideoSource::ReadOne(Packet* out, const std::atomic<bool>& stop) 
     if (rc == AVERROR_EOF) return false;
     if (rc < 0) {
       if (stop.load()) return UnavailableError("stopping");
-      return UnavailableError("reading " + options_.url + " failed: " + AvError(rc));
+      return UnavailableError("reading " + options_.url + " failed: " + media::AvErrorString(rc));
     }
     if (pkt->stream_index != in_->stream_index) {
       av_packet_unref(pkt);

@@ -1,7 +1,8 @@
 // Small shared helpers for the files of this directory that talk to libavformat/libavcodec:
 // mapping libav error codes to messages, silencing libav's logging, and owning libav objects.
 //
-// Internal to src/media; other subsystems use probe.h and test_video.h instead.
+// For src/media and the agent's capture and recording code (src/agent); other subsystems use
+// probe.h and test_video.h instead.
 // Thread-safety: all functions are safe to call from any thread.
 #pragma once
 

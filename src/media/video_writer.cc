@@ -130,8 +130,9 @@ StatusOr<std::unique_ptr<VideoFileWriter>> VideoFileWriter::Open(
 VideoFileWriter::~VideoFileWriter() = default;
 
 AVFrame* VideoFileWriter::frame() {
-  // The encoder may still hold a reference to the last frame's buffers.
-  if (av_frame_make_writable(s_->frame.get()) < 0) return s_->frame.get();
+  // The encoder may still hold a reference to the last frame's buffers. On failure (out of
+  // memory) the frame is handed back as it is.
+  av_frame_make_writable(s_->frame.get());
   return s_->frame.get();
 }
 
