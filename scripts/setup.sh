@@ -18,6 +18,7 @@ packages=(
   curl ca-certificates
   chromium  # web UI browser tests (web/tests/browser.test.mjs); Node 20 + npm come with the machine
   libopencv-dnn-dev libopencv-imgcodecs-dev  # recognize: ONNX networks, image files
+  libfreetype-dev fonts-liberation fonts-dejavu-core  # synthetic video's plates (media/plate_painter.cc)
 )
 if [[ "${1:-}" == "--bench" ]]; then
   packages+=(wrk nginx-light)

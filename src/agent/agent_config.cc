@@ -2,6 +2,7 @@
 
 #include <toml++/toml.h>
 
+#include <cctype>
 #include <set>
 
 #include "common/file_system.h"
@@ -89,6 +90,14 @@ Status CheckCamera(const CameraConfig& c, const std::string& where) {
   }
   if (c.kind == "alpr" && c.reader_token.rfind("cvl_", 0) != 0) {
     return InvalidArgumentError(where + ".reader_token (cvl_...) is required for kind alpr");
+  }
+  const std::string& st = c.plate_state;
+  const bool state_ok = st.size() == 2 && std::isupper(static_cast<unsigned char>(st[0])) &&
+                        std::isupper(static_cast<unsigned char>(st[1]));
+  if (c.kind == "alpr" && !state_ok) {
+    return InvalidArgumentError(where +
+                                ".plate_state (two upper-case letters, the state the camera's "
+                                "plates are recorded as, e.g. \"IL\") is required for kind alpr");
   }
   if (c.plate_region != "us" && c.plate_region != "eu") {
     return InvalidArgumentError(where + ".plate_region must be us or eu");
@@ -192,6 +201,7 @@ StatusOr<AgentConfig> ParseAgentConfig(const std::string& text) {
     r.Get("kind", &cam.kind);
     r.Get("reader_token", &cam.reader_token);
     r.Get("plate_region", &cam.plate_region);
+    r.Get("plate_state", &cam.plate_state);
     r.Get("loop", &cam.loop);
     r.Get("realtime", &cam.realtime);
     r.Get("e2ee", &cam.e2ee);

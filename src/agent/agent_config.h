@@ -38,6 +38,10 @@ struct CameraConfig {
   std::string kind = "outdoor";   // doorbell | outdoor | indoor | alpr
   std::string reader_token;       // cvl_..., alpr cameras only (POST /api/v1/plates/reads)
   std::string plate_region = "us";  // alpr cameras: plate-format rules, "us" or "eu"
+  // alpr cameras, required there: the state (two upper-case letters, "IL") recorded on reads
+  // whose state the recognizer cannot tell, which with src/recognize is all of them; the server
+  // takes no read without one.
+  std::string plate_state;
   bool loop = false;              // files: start again at the end (demos)
   bool realtime = true;           // files: read at the video's own pace
   bool e2ee = false;              // seal clips to the owner's key

@@ -23,6 +23,7 @@ kind = "alpr"
 device_token = "cvd_y"
 reader_token = "cvl_z"
 plate_region = "eu"
+plate_state = "SK"
 pre_roll_ms = 3000
 )");
   ASSERT_TRUE(c.ok()) << c.status().ToString();
@@ -57,6 +58,14 @@ TEST(AgentConfig, SaysWhatIsWrong) {
                                "[[camera]]\nname=\"a\"\nsource=\"x\"\ndevice_token=\"cvd_1\"\n"
                                "kind = \"alpr\"\n");
   EXPECT_NE(alpr.status().message().find("reader_token"), std::string::npos);
+  for (const char* state : {"", "il", "ILL"}) {
+    auto stateless = ParseAgentConfig(std::string(base) +
+                                      "[[camera]]\nname=\"a\"\nsource=\"x\"\ndevice_token=\"cvd_1\"\n"
+                                      "kind = \"alpr\"\nreader_token = \"cvl_1\"\nplate_state = \"" +
+                                      state + "\"\n");
+    EXPECT_NE(stateless.status().message().find("camera[0].plate_state"), std::string::npos)
+        << state << ": " << stateless.status().ToString();
+  }
   auto zone = ParseAgentConfig(std::string(base) +
                                "[[camera]]\nname=\"a\"\nsource=\"x\"\ndevice_token=\"cvd_1\"\n"
                                "privacy_zones = [[[0, 0], [2, 0], [0, 1]]]\n");

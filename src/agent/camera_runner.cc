@@ -172,6 +172,9 @@ class CameraRunner::Pipeline {
       spdlog::warn("camera '{}': plate recognition failed: {}", cam_.name, reads.status().message());
       return OkStatus();
     }
+    for (PlateCandidate& r : *reads) {
+      if (r.state.empty()) r.state = cam_.plate_state;  // the engine tells no states apart
+    }
     QueuePlates(merger_.Add(*reads, wall_us), false);
     return OkStatus();
   }

@@ -6,10 +6,13 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <set>
 #include <boost/json.hpp>
 
 #include "agent/agent_test_util.h"
 #include "common/encoding.h"
+#include "media/synthetic_video.h"
+#include "media/town_sim.h"
 #include "media/video_writer.h"
 #include "recognize/image_file.h"
 
@@ -100,6 +103,7 @@ TEST(EngineRecognizer, ReadsAPlatePassingAnAlprCameraOnce) {
   CameraConfig cam = TestCamera(video);
   cam.kind = "alpr";
   cam.reader_token = "cvl_test";
+  cam.plate_state = "IL";
   auto run = RunPipeline(cam, dir.file("outbox"), recognizer->get());
 
   std::vector<OutboxItem> batches;
@@ -117,6 +121,7 @@ TEST(EngineRecognizer, ReadsAPlatePassingAnAlprCameraOnce) {
   ASSERT_EQ(reads.size(), 1u) << summary;
   const boost::json::object& read = reads[0].as_object();
   EXPECT_EQ(read.at("plate").as_string(), "7KQD418");
+  EXPECT_EQ(read.at("state").as_string(), "IL");  // the camera's plate_state: the engine gives none
   EXPECT_GT(read.at("confidence").as_double(), 0.5);
   ASSERT_TRUE(read.contains("crop_jpeg"));
   auto crop = Base64Decode(read.at("crop_jpeg").as_string());
@@ -125,6 +130,39 @@ TEST(EngineRecognizer, ReadsAPlatePassingAnAlprCameraOnce) {
   ASSERT_TRUE(decoded.ok()) << decoded.status().ToString();
   EXPECT_GE(decoded->width, 240);  // the plate and some margin
   EXPECT_EQ(run.stats.plate_reads, 1);
+}
+
+// The demo town's plate readers: every vehicle that passes an ALPR camera in the town's own
+// synthetic video (media::PlatePainter's plates) comes out as one read of its plate, and nothing
+// else does.
+TEST(EngineRecognizer, ReadsEveryPassOfTheTownsAlprVideo) {
+  TempDir dir;
+  const media::TownSim sim =
+      media::SimulateTown({.loop_ms = 40000}, {{"ALPR", 5, /*night=*/false, /*alpr=*/true}});
+  std::multiset<std::string> passed;
+  for (const media::CameraPass& p : sim.cameras[0].passes) {
+    passed.insert(sim.vehicles.at(static_cast<size_t>(p.vehicle)).plate);
+  }
+  ASSERT_GE(passed.size(), 2u) << "the camera should see traffic in 40 s";
+  const std::string video = dir.file("alpr.mp4");
+  ASSERT_TRUE(media::WriteSyntheticVideo(video, media::CameraVideo(sim, 0)).ok());
+  auto recognizer = EngineRecognizer::Open({});
+  ASSERT_TRUE(recognizer.ok()) << recognizer.status().ToString();
+
+  CameraConfig cam = TestCamera(video);
+  cam.kind = "alpr";
+  cam.reader_token = "cvl_test";
+  cam.plate_state = "IL";
+  auto run = RunPipeline(cam, dir.file("outbox"), recognizer->get());
+  std::multiset<std::string> read;
+  for (const OutboxItem& item : run.items) {
+    if (item.kind != OutboxKind::kPlates) continue;
+    const boost::json::value body = boost::json::parse(item.body);
+    for (const auto& r : body.at("reads").as_array()) {
+      read.insert(std::string(r.at("plate").as_string()));
+    }
+  }
+  EXPECT_EQ(read, passed);
 }
 
 TEST(EngineRecognizer, AStreetWithoutPlatesGivesNoRead) {

@@ -2,12 +2,22 @@
 
 #include <boost/json.hpp>
 
+#include <cctype>
 #include <map>
 
 #include "common/encoding.h"
 #include "common/time_format.h"
 
 namespace canvass::agent {
+
+PlateReadMerger::PlateReadMerger(const std::string& id_prefix, int64_t gap_us)
+    : prefix_(id_prefix.substr(0, 40)), gap_us_(gap_us) {
+  for (char& c : prefix_) {
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '.' && c != '_' && c != '-') c = '-';
+  }
+  if (prefix_.empty()) prefix_ = "camera";
+}
+
 namespace {
 
 char Fold(char c) {

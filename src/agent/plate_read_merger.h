@@ -19,7 +19,7 @@
 namespace canvass::agent {
 
 struct MergedRead {
-  std::string id;  // unique per reader: "<prefix>:<first seen, us>:<n>"
+  std::string id;  // unique per reader: "<prefix>:<first seen, us>:<n>", at most 64 characters
   std::string plate;
   std::string state;
   double confidence = 0;
@@ -31,8 +31,10 @@ struct MergedRead {
 
 class PlateReadMerger {
  public:
-  PlateReadMerger(std::string id_prefix, int64_t gap_us = 1'500'000)
-      : prefix_(std::move(id_prefix)), gap_us_(gap_us) {}
+  // `id_prefix` is usually the camera's name; characters the server does not take in a read id
+  // (anything but A-Z a-z 0-9 . _ -) become '-', and it is cut to 40 characters, so that ids stay
+  // within the server's 64.
+  PlateReadMerger(const std::string& id_prefix, int64_t gap_us = 1'500'000);
 
   // Adds the reads of one frame taken at t_us; returns the vehicles that have left.
   std::vector<MergedRead> Add(const std::vector<PlateCandidate>& reads, int64_t t_us);

@@ -3,6 +3,9 @@
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
+#include <cctype>
+#include <string>
+#include <vector>
 
 namespace canvass::agent {
 namespace {
@@ -36,6 +39,25 @@ TEST(PlateReadMerger, DifferentVehiclesStayApart) {
   auto out = m.Flush();
   EXPECT_EQ(out.size(), 2u);
   EXPECT_NE(out[0].id, out[1].id);
+}
+
+// The demo town's camera "ALPR Capitol Ave eastbound" made ids the server refused (spaces).
+TEST(PlateReadMerger, IdsAreWhatTheServerTakesWhateverTheCameraIsCalled) {
+  for (const std::string name :
+       std::vector<std::string>{"ALPR Capitol Ave eastbound", "Driveway, Oak St / north", "",
+                                std::string(100, 'x')}) {
+    PlateReadMerger m(name, 1'000'000);
+    m.Add({Read("ABC1234", 0.8, "a")}, 1'900'000'000'000'000);
+    auto out = m.Flush();
+    ASSERT_EQ(out.size(), 1u);
+    EXPECT_LE(out[0].id.size(), 64u) << out[0].id;
+    EXPECT_FALSE(out[0].id.empty());
+    for (char c : out[0].id) {
+      EXPECT_TRUE(std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' ||
+                  c == ':' || c == '-')
+          << name << " gave " << out[0].id;
+    }
+  }
 }
 
 TEST(PlateReadMerger, SameVehicleFoldsConfusions) {

@@ -2,10 +2,8 @@
 // with the demo town; writes DIR/demo-accounts.json and prints the URL and the logins. Unless
 // --no-agents, it then runs the demo town's traffic (docs/design/agent.md, "Demo town"): videos
 // of the simulated streets under DIR/town/, an in-process edge agent for five cameras fed by
-// them (motion clips and alerts appear by themselves; the ALPR cameras run the real plate
-// engine), and, because that engine does not yet read the small plates of this synthetic video,
-// a SIMULATED plate feed sending the ALPR cameras' ground truth through the agent's outbox
-// (plate reads and hot-list hits appear by themselves).
+// them: motion clips and alerts appear by themselves, and the ALPR cameras run the plate engine
+// (src/recognize) on their video, so plate reads and hot-list hits appear by themselves too.
 #include <spdlog/spdlog.h>
 
 #include <atomic>
@@ -14,7 +12,6 @@
 #include <thread>
 
 #include "agent/agent.h"
-#include "agent/simulated_plate_feed.h"
 #include "api/app.h"
 #include "cli/cli.h"
 #include "cli/demo_town.h"
@@ -54,7 +51,9 @@ class DemoTown {
         return DataLossError(cameras_path + " has no camera '" + name + "'; remove " + data_dir +
                              " and start the demo again");
       }
-      const std::string video = JoinPath(town, "camera-" + std::to_string(i) + ".mp4");
+      // The file name carries the rendering's version: a demo directory kept from an older
+      // build gets the current videos (v2: plates in a plate font, ALPR close-ups).
+      const std::string video = JoinPath(town, "camera-" + std::to_string(i) + "-v2.mp4");
       if (!fs->Exists(video)) {
         const auto t0 = std::chrono::steady_clock::now();
         CANVASS_RETURN_IF_ERROR(media::WriteSyntheticVideo(video, media::CameraVideo(sim, i)));
@@ -67,7 +66,9 @@ class DemoTown {
       toml += "\n[[camera]]\nname = \"" + name + "\"\nsource = \"" + video +
               "\"\nkind = \"" + cam->kind + "\"\ndevice_token = \"" + cam->device_token +
               "\"\nloop = true\n";
-      if (!cam->reader_token.empty()) toml += "reader_token = \"" + cam->reader_token + "\"\n";
+      if (!cam->reader_token.empty()) {
+        toml += "reader_token = \"" + cam->reader_token + "\"\nplate_state = \"IL\"\n";
+      }
     }
     const std::string config_path = JoinPath(town, "agent.toml");
     CANVASS_RETURN_IF_ERROR(fs->WriteFileAtomic(config_path, toml));
@@ -75,42 +76,24 @@ class DemoTown {
     agent_ = std::make_unique<agent::Agent>(config, SystemClock::Get(), agent::Sleeper::Real(),
                                             Random::System(), fs);
     CANVASS_RETURN_IF_ERROR(agent_->Start());
-    // SIMULATION: the ALPR cameras' reads are the simulation's ground truth. Their
-    // CameraRunners also run the real engine (EngineRecognizer), which does not yet read this
-    // video's 640x360 plates; once it does, this feed goes. The videos started playing just
-    // now, at the loop's position 0.
-    agent::SimulatedPlateFeedOptions feed;
-    feed.reads = agent::SimulatedReadsOf(sim);
-    feed.loop_ms = sim.options.loop_ms;
-    feed.epoch_us = SystemClock::Get()->NowMicros();
-    feed.batch_interval_ms = config.plate_batch_interval_ms;
-    feed_ = std::make_unique<agent::SimulatedPlateFeed>(feed, agent_->outbox(), nullptr,
-                                                        SystemClock::Get(),
-                                                        agent::Sleeper::Real());
-    feed_thread_ = std::thread([this] { feed_->Run(stop_); });
-    std::printf("\nThe demo town runs (SIMULATED traffic; %lld-second loops; agent config %s):\n",
+    std::printf("\nThe demo town runs (simulated traffic; %lld-second loops; agent config %s):\n",
                 static_cast<long long>(sim.options.loop_ms / 1000), config_path.c_str());
     for (size_t i = 0; i < sim.cameras.size(); ++i) {
       const auto& c = sim.cameras[i];
       std::printf("  %-28s %-8s %2zu vehicles a loop%s%s\n", c.spec.name.c_str(),
                   c.spec.alpr ? "alpr" : "resident", c.passes.size(), c.spec.night ? ", night" : "",
-                  c.spec.alpr ? ", reads simulated from ground truth" : ", motion clips and alerts");
+                  c.spec.alpr ? ", plate reads" : ", motion clips and alerts");
     }
     return OkStatus();
   }
 
   void Stop() {
-    stop_ = true;
-    if (feed_thread_.joinable()) feed_thread_.join();
     if (agent_) agent_->Stop();
     agent_.reset();
   }
 
  private:
   std::unique_ptr<agent::Agent> agent_;
-  std::unique_ptr<agent::SimulatedPlateFeed> feed_;
-  std::thread feed_thread_;
-  std::atomic<bool> stop_{false};
 };
 
 int RunDemo(CommonFlags flags, bool agents) {

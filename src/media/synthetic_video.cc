@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "media/plate_painter.h"
 #include "media/video_writer.h"
 
 extern "C" {
@@ -48,22 +49,6 @@ cv::Mat DrawBackground(int w, int h, uint32_t seed) {
                   cv::Scalar(220, 220, 220), cv::FILLED);
   }
   return bg;
-}
-
-void DrawPlate(cv::Mat& img, cv::Rect plate, const std::string& text) {
-  cv::rectangle(img, plate, cv::Scalar(245, 245, 245), cv::FILLED);
-  cv::rectangle(img, plate, cv::Scalar(30, 30, 30), std::max(1, plate.height / 12));
-  const int font = cv::FONT_HERSHEY_SIMPLEX;
-  const int thickness = std::max(1, plate.height / 8);
-  int baseline = 0;
-  cv::Size size = cv::getTextSize(text, font, 1.0, thickness, &baseline);
-  const double scale = std::min(0.85 * plate.width / std::max(1, size.width),
-                                0.7 * plate.height / std::max(1, size.height));
-  size = cv::getTextSize(text, font, scale, thickness, &baseline);
-  cv::putText(img, text,
-              cv::Point(plate.x + (plate.width - size.width) / 2,
-                        plate.y + (plate.height + size.height) / 2),
-              font, scale, cv::Scalar(20, 20, 20), thickness, cv::LINE_AA);
 }
 
 struct Placed {
@@ -156,7 +141,7 @@ Status WriteUnchecked(const std::string& path, const SyntheticVideoOptions& o) {
       if (c.area() > 0) cv::rectangle(img, c, cv::Scalar(235, 245, 255), cv::FILLED);
     }
     for (const auto& [r, obj] : plates) {
-      if ((r & frame_rect) == r) DrawPlate(img, r, obj->plate);
+      if ((r & frame_rect) == r) PlatePainter::Default().Paint(img, r, obj->plate, obj->plate_state);
     }
     if (o.noise > 0) {
       uint8_t* p = img.data;

@@ -4,8 +4,9 @@
 // start_ms to end_ms is the only thing that moves, so motion must be found then and only then.
 //
 // TownScene builds a street: vehicles that cross the picture with their licence plates rendered
-// large and legible (white plate, black text), people walking on the pavement, by day or by
-// night (dark picture, headlights, plates still readable as retroreflective plates are).
+// legibly (PlatePainter: a plate font; src/recognize reads plates 90 px wide or more), people
+// walking on the pavement, by day or by night (dark picture, headlights, plates still readable
+// as retroreflective plates are).
 //
 // Thread-safety: safe to call from any thread.
 #pragma once
@@ -31,8 +32,11 @@ struct SyntheticObject {
   // Size as fractions of the picture's width and height.
   double width = 0.15, height = 0.15;
   uint8_t red = 200, green = 40, blue = 40;
-  // Vehicles only: the plate text, drawn on a white plate at the vehicle's front/rear.
+  // Vehicles only: the plate text, drawn on a light plate at the vehicle's front/rear
+  // (PlatePainter: a condensed bold font, about half the plate's height), with `plate_state`
+  // (e.g. "ILLINOIS", may be empty) small above it. The plate is 36% of the vehicle's width.
   std::string plate;
+  std::string plate_state;
 };
 
 struct SyntheticVideoOptions {

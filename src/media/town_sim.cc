@@ -92,14 +92,16 @@ TownSim SimulateTown(const TownSimOptions& options, const std::vector<TownCamera
       t += edge_ms;
     }
   }
-  // One vehicle at a time in each lane: a later one that would overlap is dropped (from the
-  // video and from the ground truth alike).
+  // One vehicle at a time in each lane (an ALPR camera's close-up shows one lane for both
+  // directions): a later one that would overlap is dropped (from the video and from the ground
+  // truth alike).
   for (size_t c = 0; c < sim.cameras.size(); ++c) {
     std::sort(passes[c].begin(), passes[c].end(),
               [](const CameraPass& a, const CameraPass& b) { return a.start_ms < b.start_ms; });
     int64_t lane_free_ms[2] = {0, 0};
+    const bool one_lane = sim.cameras[c].spec.alpr;
     for (const CameraPass& p : passes[c]) {
-      int64_t& free_ms = lane_free_ms[p.rightwards ? 0 : 1];
+      int64_t& free_ms = lane_free_ms[p.rightwards && !one_lane ? 0 : 1];
       if (p.start_ms < free_ms) continue;
       free_ms = p.end_ms + 500;
       sim.cameras[c].passes.push_back(p);
@@ -135,6 +137,15 @@ SyntheticVideoOptions CameraVideo(const TownSim& sim, size_t camera) {
     s.green = veh.green;
     s.blue = veh.blue;
     s.plate = veh.plate;
+    s.plate_state = veh.state == "IL" ? "ILLINOIS" : veh.state;
+    if (cam.spec.alpr) {
+      // A plate reader's close-up of its lane: the vehicle half the picture wide, so that its
+      // plate is 0.55 x 0.36 of the width (127 px at 640x360), well within what src/recognize
+      // reads.
+      s.y0 = s.y1 = 0.66;
+      s.width = 0.55;
+      s.height = 0.42;
+    }
     v.objects.push_back(s);
   }
   return v;

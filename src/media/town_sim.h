@@ -44,7 +44,7 @@ struct TownCameraSpec {
   std::string name;
   int segment = 0;     // the street segment it watches, modulo SegmentCount
   bool night = false;  // its video is a night scene
-  bool alpr = false;   // a plate reader: no pedestrians, vehicles only
+  bool alpr = false;   // a plate reader: a close-up of one lane, vehicles only, plates large
 };
 
 struct SimVehicle {

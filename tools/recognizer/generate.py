@@ -117,6 +117,25 @@ def degrade(rng, img):
     return small
 
 
+def degrade_mild(rng, img):
+    """Light damage, as on most real crops: a little cast and contrast, slight blur, noise, JPEG."""
+    img = img.astype(np.float32) * rng.uniform(0.88, 1.12, 3)
+    img = (img - 128) * rng.uniform(0.75, 1.15) + 128 + rng.uniform(-25, 25)
+    img = np.clip(img, 0, 255).astype(np.uint8)
+    h, w = img.shape[:2]
+    scale = rng.uniform(0.45, 1.0)
+    small = cv2.resize(img, (max(8, int(w * scale)), max(4, int(h * scale))),
+                       interpolation=cv2.INTER_AREA)
+    if rng.random() < 0.4:
+        small = cv2.GaussianBlur(small, (0, 0), rng.uniform(0.3, 0.8))
+    if rng.random() < 0.5:
+        small = np.clip(small + rng.normal(0, rng.uniform(1, 5), small.shape), 0, 255).astype(np.uint8)
+    if rng.random() < 0.6:
+        ok, buf = cv2.imencode(".jpg", small, [cv2.IMWRITE_JPEG_QUALITY, int(rng.integers(50, 95))])
+        small = cv2.imdecode(buf, cv2.IMREAD_COLOR)
+    return small
+
+
 def place_plate(rng, plate, corners, W, H, plate_w, bg=None):
     """Warps the plate into a W x H scene at width ~plate_w px with a random perspective."""
     ph, pw = plate.shape[:2]
@@ -166,7 +185,14 @@ def reader_sample(seed, i, style=1):
     x0, y0 = quad.min(0)
     x1, y1 = quad.max(0)
     bw, bh = x1 - x0, y1 - y0
-    if rng.random() < 0.6:
+    if style >= 3 and region == "us" and rng.random() < 0.55:
+        # The whole plate, as in crops of plates: from a little inside its edges to a little
+        # outside, so that the registration often runs close to the crop's sides.
+        mx = rng.uniform(-0.02, 0.08, 2) * bw
+        my = rng.uniform(-0.03, 0.10, 2) * bh
+        box = np.array([[x0 - mx[0], y0 - my[0]], [x1 + mx[1], y0 - my[0]],
+                        [x1 + mx[1], y1 + my[1]], [x0 - mx[0], y1 + my[1]]])
+    elif rng.random() < 0.6:
         mx = rng.uniform(-0.04, 0.08, 2) * bw
         my = rng.uniform(-0.06, 0.15, 2) * bh
         box = np.array([[x0 - mx[0], y0 - my[0]], [x1 + mx[1], y0 - my[0]],
@@ -174,7 +200,7 @@ def reader_sample(seed, i, style=1):
     else:
         box = quad + rng.normal(0, 0.025, (4, 2)) * np.array([bw, bh])
     crop = _crop_quad(scene, box, 256, 128 if region == "us" else 56)
-    crop = degrade(rng, crop)
+    crop = degrade_mild(rng, crop) if style >= 3 and rng.random() < 0.55 else degrade(rng, crop)
     grey = cv2.cvtColor(crop, cv2.COLOR_BGR2GRAY)
     if rng.random() < 0.05:
         grey = 255 - grey
@@ -284,6 +310,7 @@ def main():
     ap.add_argument("--preview")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("-n", type=int, default=48)
+    ap.add_argument("--style", type=int, default=1)
     a = ap.parse_args()
     if a.testdata:
         write_testdata(a.testdata, a.seed)
@@ -291,7 +318,7 @@ def main():
     os.makedirs(a.preview, exist_ok=True)
     tiles, texts = [], []
     for i in range(a.n):
-        g, t = reader_sample(a.seed, i)
+        g, t = reader_sample(a.seed, i, a.style)
         tiles.append(g)
         texts.append(t)
     rows = [np.hstack(tiles[i:i + 6]) for i in range(0, len(tiles) - len(tiles) % 6, 6)]

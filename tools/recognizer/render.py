@@ -45,6 +45,16 @@ EU_FONTS = ["opendin/OSP-DIN.ttf", "routed-gothic/routed-gothic.ttf",
             "roboto/unhinted/RobotoCondensed-Bold.ttf", "b612/B612-Regular.otf",
             "dejavu/DejaVuSansCondensed.ttf", "liberation/LiberationSansNarrow-Regular.ttf",
             "bebas-neue/BebasNeue-Regular.otf"]
+# Style 3: condensed faces with uniform strokes, closest to US "licence plate gothic" lettering.
+CONDENSED_FONTS = [
+    "dejavu/DejaVuSansCondensed-Bold.ttf", "dejavu/DejaVuSansCondensed.ttf",
+    "liberation/LiberationSansNarrow-Bold.ttf", "liberation/LiberationSansNarrow-Regular.ttf",
+    "urw-base35/NimbusSansNarrow-Bold.otf", "urw-base35/NimbusSansNarrow-Regular.otf",
+    "roboto/unhinted/RobotoCondensed-Bold.ttf", "roboto/unhinted/RobotoCondensed-Medium.ttf",
+    "roboto/unhinted/RobotoCondensed-Regular.ttf", "routed-gothic/routed-gothic-narrow.ttf",
+    "routed-gothic/routed-gothic.ttf", "bebas-neue/BebasNeue-Bold.otf",
+    "bebas-neue/BebasNeue-Regular.otf", "opendin/OSP-DIN.ttf", "b612/B612-Regular.otf",
+]
 # Fonts for state names and slogans: anything, including serif and script faces.
 DECOR_FONTS = MAIN_FONTS + [
     "urw-base35/C059-Bold.otf", "urw-base35/C059-Italic.otf", "urw-base35/P052-Bold.otf",
@@ -237,10 +247,18 @@ def render_us(rng, text, splits, style=1):
     got wrong on real plates: narrower characters (squarer 0s, unlike D), more stacked
     characters, and small graphics right beside the registration."""
     W, H = 400, 200
-    light = rng.random() < 0.82
+    light = rng.random() < (0.82 if style < 3 else 0.9)
     img, bg = _background(rng, W, H, light)
     fg = _contrasting(rng, bg)
-    font = MAIN_FONTS_OK[int(rng.integers(len(MAIN_FONTS_OK)))]
+    if style >= 3 and light and rng.random() < 0.4:  # saturated coloured lettering
+        palette = [(170, 70, 20), (200, 110, 30), (40, 40, 190), (30, 30, 140), (40, 110, 30),
+                   (110, 40, 40), (60, 30, 90)]
+        fg = tuple(int(np.clip(v + rng.integers(-25, 26), 0, 255))
+                   for v in palette[int(rng.integers(len(palette)))])
+    if style >= 3 and rng.random() < 0.8:
+        font = CONDENSED_FONTS_OK[int(rng.integers(len(CONDENSED_FONTS_OK)))]
+    else:
+        font = MAIN_FONTS_OK[int(rng.integers(len(MAIN_FONTS_OK)))]
 
     # Header (state name) and footer (slogan).
     if rng.random() < 0.9:
@@ -269,10 +287,14 @@ def render_us(rng, text, splits, style=1):
         if s > prev:
             groups.append(text[prev:s])
         prev = s
-    char_h = int(H * rng.uniform(0.38, 0.56))
+    char_h = int(H * (rng.uniform(0.38, 0.56) if style < 3 else rng.uniform(0.40, 0.62)))
     top = int(H * 0.5 - char_h / 2 + rng.integers(-12, 13))
     squash = rng.uniform(0.7, 1.25) if style == 1 else rng.uniform(0.5, 1.1)
     masks = [text_mask(font, g) for g in groups]
+    if style >= 3 and rng.random() < 0.3:  # stroke weight: thinner or heavier than the face
+        k = int(rng.integers(2, 5))
+        op = cv2.erode if rng.random() < 0.5 else cv2.dilate
+        masks = [op(m, np.ones((k, k), np.uint8)) for m in masks]
     widths = [int(m.shape[1] / m.shape[0] * char_h * squash) for m in masks]
     sep = int(char_h * rng.uniform(0.15, 0.6))
     stacked_p = 0.1 if style == 1 else 0.2
@@ -281,12 +303,22 @@ def render_us(rng, text, splits, style=1):
     extra = (int(char_h * 0.45) + 6) * (stacked_left + stacked_right)
     total = sum(widths) + sep * (len(groups) - 1) + extra
     avail = W * rng.uniform(0.75, 0.94)
+    if style >= 3:
+        # Real plates spread the registration across the plate: often text from edge to edge.
+        avail = W * rng.uniform(0.7, 0.98)
+        if total < avail and len(text) >= 5:
+            f = min(avail / total, 1.1 / squash, 1.5)
+            widths = [int(w * f) for w in widths]
+            sep = int(sep * f)
+            total = sum(widths) + sep * (len(groups) - 1) + extra
     if total > avail:
         f = avail / total
         widths = [int(w * f) for w in widths]
         sep = int(sep * f)
         total = sum(widths) + sep * (len(groups) - 1) + extra
     x = int((W - total) / 2 + rng.integers(-10, 11))
+    if style >= 3:
+        x = int(np.clip(x, 2, W - total - 2)) if total < W - 4 else x
     x0_text = x
     if stacked_left:
         x = _stacked(rng, img, x, top, char_h, fg) + 6
@@ -439,4 +471,5 @@ def render_plate(rng, region, text=None, splits=None, style=1):
 
 MAIN_FONTS_OK = available(MAIN_FONTS)
 EU_FONTS_OK = available(EU_FONTS)
+CONDENSED_FONTS_OK = available(CONDENSED_FONTS)
 DECOR_FONTS_OK = available(DECOR_FONTS)
