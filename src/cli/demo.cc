@@ -3,7 +3,9 @@
 // --no-agents, it then runs the demo town's traffic (docs/design/agent.md, "Demo town"): videos
 // of the simulated streets under DIR/town/, an in-process edge agent for five cameras fed by
 // them: motion clips and alerts appear by themselves, and the ALPR cameras run the plate engine
-// (src/recognize) on their video, so plate reads and hot-list hits appear by themselves too.
+// (src/recognize) on their video, so plate reads and hot-list hits appear by themselves too;
+// and a DemoScript plays out incidents (requests, answers, hit triage, plate searches, legal
+// demands) every few minutes.
 #include <spdlog/spdlog.h>
 
 #include <atomic>
@@ -14,6 +16,7 @@
 #include "agent/agent.h"
 #include "api/app.h"
 #include "cli/cli.h"
+#include "cli/demo_script.h"
 #include "cli/demo_town.h"
 #include "media/synthetic_video.h"
 
@@ -76,6 +79,10 @@ class DemoTown {
     agent_ = std::make_unique<agent::Agent>(config, SystemClock::Get(), agent::Sleeper::Real(),
                                             Random::System(), fs);
     CANVASS_RETURN_IF_ERROR(agent_->Start());
+    // The incidents, 100 s in (the first clips and reads have arrived), then every 150 s.
+    script_ = std::make_unique<DemoScript>(app.services(), accounts);
+    script_thread_ = std::thread(
+        [this] { script_->Run(std::chrono::seconds(100), std::chrono::seconds(150)); });
     std::printf("\nThe demo town runs (simulated traffic; %lld-second loops; agent config %s):\n",
                 static_cast<long long>(sim.options.loop_ms / 1000), config_path.c_str());
     for (size_t i = 0; i < sim.cameras.size(); ++i) {
@@ -84,16 +91,22 @@ class DemoTown {
                   c.spec.alpr ? "alpr" : "resident", c.passes.size(), c.spec.night ? ", night" : "",
                   c.spec.alpr ? ", plate reads" : ", motion clips and alerts");
     }
+    std::printf("An incident every 150 s from 100 s on: a footage request, residents' answers, a "
+                "hot-list hit triaged and searched, a preservation demand.\n");
     return OkStatus();
   }
 
   void Stop() {
+    if (script_) script_->Stop();
+    if (script_thread_.joinable()) script_thread_.join();
     if (agent_) agent_->Stop();
     agent_.reset();
   }
 
  private:
   std::unique_ptr<agent::Agent> agent_;
+  std::unique_ptr<DemoScript> script_;
+  std::thread script_thread_;
 };
 
 int RunDemo(CommonFlags flags, bool agents) {

@@ -20,22 +20,22 @@ std::string Password(Random& r) { return r.NewToken("demo").substr(5, 16); }
 
 }  // namespace
 
-namespace {
-
-StatusOr<Principal> As(api::Services& s, const std::vector<DemoAccount>& accounts,
-                       const std::string& username) {
+StatusOr<Principal> DemoPrincipal(api::Services& s, const std::vector<DemoAccount>& accounts,
+                                  const std::string& username) {
   for (const auto& a : accounts) {
     if (a.username == username) return s.accounts->Authenticate("", a.token);
   }
   return NotFoundError("demo account " + username);
 }
 
+namespace {
+
 // Three community requests: one open with answers, one approved by the sergeant after the
 // policy asked for it, one refused for a prohibited purpose (only its audit leaf remains).
 Status SeedDemoRequests(api::Services& s, const std::vector<DemoAccount>& accounts, int64_t now) {
   constexpr int64_t kHour = 3600LL * 1'000'000;
-  CANVASS_ASSIGN_OR_RETURN(Principal officer, As(s, accounts, "ofc.chen"));
-  CANVASS_ASSIGN_OR_RETURN(Principal sergeant, As(s, accounts, "sgt.miller"));
+  CANVASS_ASSIGN_OR_RETURN(Principal officer, DemoPrincipal(s, accounts, "ofc.chen"));
+  CANVASS_ASSIGN_OR_RETURN(Principal sergeant, DemoPrincipal(s, accounts, "sgt.miller"));
   requests::RequestInput burglary{"SPD-2026-04417",
                                   "burglary",
                                   "Burglary on Elm St; looking for a person on foot carrying a "
@@ -47,7 +47,7 @@ Status SeedDemoRequests(api::Services& s, const std::vector<DemoAccount>& accoun
   CANVASS_ASSIGN_OR_RETURN(auto open, s.requests->File(officer, burglary));
   if (!open.request)
     return InternalError("demo request refused: " + open.decision.FailureSummary());
-  CANVASS_ASSIGN_OR_RETURN(Principal first, As(s, accounts, "resident.elm"));
+  CANVASS_ASSIGN_OR_RETURN(Principal first, DemoPrincipal(s, accounts, "resident.elm"));
   CANVASS_ASSIGN_OR_RETURN(auto detail, s.requests->InboxItem(first, open.request->id));
   if (!detail.clips.empty()) {
     requests::ShareOptions share;
@@ -55,7 +55,7 @@ Status SeedDemoRequests(api::Services& s, const std::vector<DemoAccount>& accoun
     CANVASS_RETURN_IF_ERROR(
         s.shares->ShareClips(first, open.request->id, {detail.clips[0].id}, share).status());
   }
-  CANVASS_ASSIGN_OR_RETURN(Principal second, As(s, accounts, "resident.oak"));
+  CANVASS_ASSIGN_OR_RETURN(Principal second, DemoPrincipal(s, accounts, "resident.oak"));
   s.requests->Decline(second, open.request->id).IgnoreError();  // not asked if no clip matched
 
   requests::RequestInput theft{"SPD-2026-04420",
@@ -84,8 +84,8 @@ Status SeedDemoRequests(api::Services& s, const std::vector<DemoAccount>& accoun
 // warrant), and an emergency request disclosed and awaiting its legal process.
 Status SeedDemoDemands(api::Services& s, const std::vector<DemoAccount>& accounts, int64_t now) {
   constexpr int64_t kHour = 3600LL * 1'000'000;
-  CANVASS_ASSIGN_OR_RETURN(Principal legal, As(s, accounts, "legal"));
-  CANVASS_ASSIGN_OR_RETURN(Principal officer, As(s, accounts, "ofc.chen"));
+  CANVASS_ASSIGN_OR_RETURN(Principal legal, DemoPrincipal(s, accounts, "legal"));
+  CANVASS_ASSIGN_OR_RETURN(Principal officer, DemoPrincipal(s, accounts, "ofc.chen"));
   auto resident = [&](const std::string& name) -> StatusOr<std::pair<Account, Camera>> {
     CANVASS_ASSIGN_OR_RETURN(Account a, s.store->FindAccountByUsername(name));
     CANVASS_ASSIGN_OR_RETURN(auto cams, s.store->ListCamerasByOwner(a.id));
@@ -291,7 +291,7 @@ StatusOr<std::vector<DemoCamera>> SeedDemoCameras(api::App& app,
   Principal city_p;
   city_p.kind = Principal::Kind::kAccount;
   city_p.account = city;
-  CANVASS_ASSIGN_OR_RETURN(Principal chief, As(s, accounts, "chief"));
+  CANVASS_ASSIGN_OR_RETURN(Principal chief, DemoPrincipal(s, accounts, "chief"));
   std::vector<std::string> hot;
   int n = 0;
   for (const media::SimCamera& cam : sim.cameras) {

@@ -22,6 +22,10 @@ struct DemoAccount {
 // Seeds an empty deployment. Passwords and tokens are random and returned.
 StatusOr<std::vector<DemoAccount>> SeedDemoTown(api::App& app, Random& random);
 
+// The principal of a seeded demo account (by its API token).
+StatusOr<Principal> DemoPrincipal(api::Services& s, const std::vector<DemoAccount>& accounts,
+                                  const std::string& username);
+
 // demo-accounts.json: [{"role", "username", "password", "token"}, ...]
 std::string DemoAccountsJson(const std::vector<DemoAccount>& accounts);
 StatusOr<std::vector<DemoAccount>> ParseDemoAccountsJson(const std::string& text);
