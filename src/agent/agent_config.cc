@@ -6,51 +6,12 @@
 #include <set>
 
 #include "common/file_system.h"
+#include "common/toml_table_reader.h"
 
 namespace canvass::agent {
 namespace {
 
-class Reader {
- public:
-  Reader(const toml::table* t, std::string where) : t_(t), where_(std::move(where)) {}
-
-  template <typename T>
-  void Get(const char* key, T* out) {
-    seen_.insert(key);
-    if (!t_ || !status_.ok()) return;
-    const toml::node* n = t_->get(key);
-    if (!n) return;
-    if constexpr (std::is_same_v<T, std::string>) {
-      if (auto v = n->value<std::string>()) return void(*out = *v);
-    } else if constexpr (std::is_same_v<T, bool>) {
-      if (auto v = n->value<bool>()) return void(*out = *v);
-    } else if constexpr (std::is_same_v<T, double>) {
-      if (auto v = n->value<double>()) return void(*out = *v);
-    } else {
-      if (auto v = n->value<int64_t>()) return void(*out = static_cast<T>(*v));
-    }
-    status_ = InvalidArgumentError(where_ + "." + key + " has the wrong type");
-  }
-
-  void Skip(const char* key) { seen_.insert(key); }
-
-  Status Finish() {
-    if (!status_.ok() || !t_) return status_;
-    for (const auto& [k, v] : *t_) {
-      if (!seen_.count(std::string(k.str()))) {
-        return InvalidArgumentError("unknown option " + where_ + "." + std::string(k.str()) +
-                                    " (see docs/ref/agent-config.md)");
-      }
-    }
-    return OkStatus();
-  }
-
- private:
-  const toml::table* t_;
-  std::string where_;
-  std::set<std::string> seen_;
-  Status status_;
-};
+constexpr const char* kDocs = "docs/ref/agent-config.md";
 
 StatusOr<std::vector<Polygon>> ReadZones(const toml::node* node, const std::string& where) {
   std::vector<Polygon> zones;
@@ -144,24 +105,24 @@ StatusOr<AgentConfig> ParseAgentConfig(const std::string& text) {
                                 " at line " + std::to_string(e.source().begin.line));
   }
   AgentConfig c;
-  Reader top(&root, "config");
+  TomlTableReader top(&root, "option", "config", kDocs);
   top.Skip("agent");
   top.Skip("camera");
   CANVASS_RETURN_IF_ERROR(top.Finish());
 
-  Reader a(root["agent"].as_table(), "agent");
-  a.Get("server", &c.server);
-  a.Get("data_dir", &c.data_dir);
-  a.Get("quota_bytes", &c.quota_bytes);
-  a.Get("heartbeat_interval_s", &c.heartbeat_interval_s);
-  a.Get("backoff_min_ms", &c.backoff_min_ms);
-  a.Get("backoff_max_ms", &c.backoff_max_ms);
-  a.Get("reconnect_min_ms", &c.reconnect_min_ms);
-  a.Get("reconnect_max_ms", &c.reconnect_max_ms);
-  a.Get("read_timeout_ms", &c.read_timeout_ms);
-  a.Get("plate_batch_max", &c.plate_batch_max);
-  a.Get("plate_batch_interval_ms", &c.plate_batch_interval_ms);
-  a.Get("model_dir", &c.model_dir);
+  TomlTableReader a(root["agent"].as_table(), "option", "agent", kDocs);
+  a.Read("server", &c.server);
+  a.Read("data_dir", &c.data_dir);
+  a.Read("quota_bytes", &c.quota_bytes);
+  a.Read("heartbeat_interval_s", &c.heartbeat_interval_s);
+  a.Read("backoff_min_ms", &c.backoff_min_ms);
+  a.Read("backoff_max_ms", &c.backoff_max_ms);
+  a.Read("reconnect_min_ms", &c.reconnect_min_ms);
+  a.Read("reconnect_max_ms", &c.reconnect_max_ms);
+  a.Read("read_timeout_ms", &c.read_timeout_ms);
+  a.Read("plate_batch_max", &c.plate_batch_max);
+  a.Read("plate_batch_interval_ms", &c.plate_batch_interval_ms);
+  a.Read("model_dir", &c.model_dir);
   CANVASS_RETURN_IF_ERROR(a.Finish());
   if (c.server.rfind("http://", 0) != 0) {
     return InvalidArgumentError("agent.server must be an http:// URL such as http://127.0.0.1:8080");
@@ -193,27 +154,27 @@ StatusOr<AgentConfig> ParseAgentConfig(const std::string& text) {
     const toml::table* t = (*cams)[i].as_table();
     if (!t) return InvalidArgumentError(where + " must be a table");
     CameraConfig cam;
-    Reader r(t, where);
-    r.Get("name", &cam.name);
-    r.Get("source", &cam.source);
-    r.Get("input_format", &cam.input_format);
-    r.Get("device_token", &cam.device_token);
-    r.Get("kind", &cam.kind);
-    r.Get("reader_token", &cam.reader_token);
-    r.Get("plate_region", &cam.plate_region);
-    r.Get("plate_state", &cam.plate_state);
-    r.Get("loop", &cam.loop);
-    r.Get("realtime", &cam.realtime);
-    r.Get("e2ee", &cam.e2ee);
-    r.Get("pre_roll_ms", &cam.pre_roll_ms);
-    r.Get("post_roll_ms", &cam.post_roll_ms);
-    r.Get("max_clip_ms", &cam.max_clip_ms);
-    r.Get("analysis_fps", &cam.motion.analysis_fps);
-    r.Get("analysis_height", &cam.motion.analysis_height);
-    r.Get("motion_threshold", &cam.motion.threshold);
-    r.Get("min_area", &cam.motion.min_area);
-    r.Get("background_alpha", &cam.motion.background_alpha);
-    r.Get("start_frames", &cam.motion.start_frames);
+    TomlTableReader r(t, "option", where, kDocs);
+    r.Read("name", &cam.name);
+    r.Read("source", &cam.source);
+    r.Read("input_format", &cam.input_format);
+    r.Read("device_token", &cam.device_token);
+    r.Read("kind", &cam.kind);
+    r.Read("reader_token", &cam.reader_token);
+    r.Read("plate_region", &cam.plate_region);
+    r.Read("plate_state", &cam.plate_state);
+    r.Read("loop", &cam.loop);
+    r.Read("realtime", &cam.realtime);
+    r.Read("e2ee", &cam.e2ee);
+    r.Read("pre_roll_ms", &cam.pre_roll_ms);
+    r.Read("post_roll_ms", &cam.post_roll_ms);
+    r.Read("max_clip_ms", &cam.max_clip_ms);
+    r.Read("analysis_fps", &cam.motion.analysis_fps);
+    r.Read("analysis_height", &cam.motion.analysis_height);
+    r.Read("motion_threshold", &cam.motion.threshold);
+    r.Read("min_area", &cam.motion.min_area);
+    r.Read("background_alpha", &cam.motion.background_alpha);
+    r.Read("start_frames", &cam.motion.start_frames);
     r.Skip("privacy_zones");
     CANVASS_RETURN_IF_ERROR(r.Finish());
     CANVASS_ASSIGN_OR_RETURN(cam.privacy_zones,

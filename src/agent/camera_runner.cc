@@ -95,10 +95,23 @@ class CameraRunner::Pipeline {
   }
 
   Status Decode(const AVPacket* pkt) {
-    int rc = avcodec_send_packet(decoder_, pkt);
-    if (rc < 0 && rc != AVERROR_INVALIDDATA) return OkStatus();  // a damaged packet: skip
+    // EAGAIN: the decoder's output is full (frame-threaded decoders can do this); drain it, then
+    // send the same packet again rather than lose it. Once only: a decoder that refuses it twice
+    // is broken, and the packet is skipped like a damaged one.
+    for (int attempt = 0; attempt < 2; ++attempt) {
+      const int rc = avcodec_send_packet(decoder_, pkt);
+      const bool full = rc == AVERROR(EAGAIN);
+      if (rc < 0 && !full && rc != AVERROR_INVALIDDATA) return OkStatus();  // damaged: skip
+      CANVASS_RETURN_IF_ERROR(ReceiveFrames());
+      if (!full) break;
+    }
+    return OkStatus();
+  }
+
+  // Every frame the decoder has ready, each counted and analysed at the analysis rate.
+  Status ReceiveFrames() {
     while (true) {
-      rc = avcodec_receive_frame(decoder_, frame_);
+      const int rc = avcodec_receive_frame(decoder_, frame_);
       if (rc < 0) return OkStatus();  // EAGAIN, EOF, or a damaged frame
       ++decoded_;
       const int64_t ts = frame_->best_effort_timestamp != AV_NOPTS_VALUE

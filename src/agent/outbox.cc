@@ -244,6 +244,10 @@ std::string Outbox::PayloadPath(const OutboxItem& item) const {
   return Path("queue", item.payload);
 }
 
+StatusOr<std::string> Outbox::ReadPayload(const OutboxItem& item) const {
+  return fs_->ReadFile(PayloadPath(item));
+}
+
 Status Outbox::StoreSealed(const OutboxItem& item, const std::string& sealed) {
   std::lock_guard lock(mu_);
   auto it = queue_.find(item.seq);

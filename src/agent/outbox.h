@@ -77,6 +77,8 @@ class Outbox {
   // first. Items whose camera is in `skip` are passed over.
   std::optional<OutboxItem> Next(const std::vector<std::string>& skip = {});
   std::string PayloadPath(const OutboxItem& item) const;
+  // A clip's payload, read through the outbox's file system.
+  StatusOr<std::string> ReadPayload(const OutboxItem& item) const;
 
   // Replaces a clip's payload with its sealed bytes (durably, before anything is sent).
   Status StoreSealed(const OutboxItem& item, const std::string& sealed_bytes);

@@ -3,7 +3,6 @@
 #include <spdlog/spdlog.h>
 
 #include "agent/clip_uploader.h"
-#include "common/file_system.h"
 #include "media/e2ee.h"
 
 namespace canvass::agent {
@@ -26,12 +25,11 @@ Status Uploader::SendClip(const OutboxItem& item, const CameraCredentials& creds
           "' has e2ee = true but its owner has not set an end-to-end encryption key; the clip "
           "waits until they do");
     }
-    CANVASS_ASSIGN_OR_RETURN(std::string plain,
-                             FileSystem::Posix()->ReadFile(outbox_->PayloadPath(item)));
+    CANVASS_ASSIGN_OR_RETURN(std::string plain, outbox_->ReadPayload(item));
     CANVASS_ASSIGN_OR_RETURN(bytes, media::SealForOwner(info.owner_public_key, plain, *random_));
     CANVASS_RETURN_IF_ERROR(outbox_->StoreSealed(item, bytes));
   } else {
-    CANVASS_ASSIGN_OR_RETURN(bytes, FileSystem::Posix()->ReadFile(outbox_->PayloadPath(item)));
+    CANVASS_ASSIGN_OR_RETURN(bytes, outbox_->ReadPayload(item));
   }
   UploadOptions u;
   u.server_url = options_.server_url;

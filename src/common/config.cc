@@ -7,79 +7,15 @@
 #include <limits>
 #include <set>
 
+#include "common/toml_table_reader.h"
+
 namespace canvass {
 namespace {
 
-// Reads a table's keys into fields, remembering which keys were consumed so that unknown ones
-// can be reported.
-class TableReader {
- public:
-  TableReader(const toml::table* table, std::string section)
-      : table_(table), section_(std::move(section)) {}
-
-  template <typename T>
-  void Read(const char* key, T* out) {
-    seen_.insert(key);
-    if (!table_ || !status_.ok()) return;
-    const toml::node* node = table_->get(key);
-    if (!node) return;
-    if constexpr (std::is_same_v<T, std::string>) {
-      if (auto v = node->value<std::string>()) {
-        *out = *v;
-        return;
-      }
-    } else if constexpr (std::is_same_v<T, bool>) {
-      if (auto v = node->value<bool>()) {
-        *out = *v;
-        return;
-      }
-    } else if constexpr (std::is_same_v<T, std::vector<std::string>>) {
-      if (const toml::array* a = node->as_array()) {
-        std::vector<std::string> items;
-        for (const auto& e : *a) {
-          auto v = e.value<std::string>();
-          if (!v) break;
-          items.push_back(*v);
-        }
-        if (items.size() == a->size()) {
-          *out = std::move(items);
-          return;
-        }
-      }
-    } else {
-      if (auto v = node->value<int64_t>()) {
-        if (*v < std::numeric_limits<T>::min() || *v > std::numeric_limits<T>::max()) {
-          status_ =
-              InvalidArgumentError("config option " + section_ + "." + key + " is out of range");
-          return;
-        }
-        *out = static_cast<T>(*v);
-        return;
-      }
-    }
-    status_ = InvalidArgumentError("config option " + section_ + "." + key + " has the wrong type");
-  }
-
-  // A key read elsewhere (a sub-table).
-  void Skip(const std::string& key) { seen_.insert(key); }
-
-  Status Finish() {
-    if (!status_.ok() || !table_) return status_;
-    for (const auto& [k, v] : *table_) {
-      if (!seen_.count(std::string(k.str()))) {
-        return InvalidArgumentError("unknown config option " + section_ + "." +
-                                    std::string(k.str()) + " (see docs/ref/config.md)");
-      }
-    }
-    return OkStatus();
-  }
-
- private:
-  const toml::table* table_;
-  std::string section_;
-  std::set<std::string> seen_;
-  Status status_;
-};
+// The server config's tables: "config option <section>.<key>" in messages.
+TomlTableReader ConfigTable(const toml::table* table, const std::string& section) {
+  return TomlTableReader(table, "config option", section, "docs/ref/config.md");
+}
 
 Status Range(std::string_view name, int64_t v, int64_t lo, int64_t hi);
 
@@ -87,7 +23,7 @@ Status Range(std::string_view name, int64_t v, int64_t lo, int64_t hi);
 // keys that hold tables (skipped here, read by the caller).
 Status ReadRequestRules(const toml::table* t, const std::string& section,
                         const std::set<std::string>& sub_tables, RequestRules* rules) {
-  TableReader r(t, section);
+  TomlTableReader r = ConfigTable(t, section);
   for (const auto& k : sub_tables) r.Skip(k);
   r.Read("min_radius_m", &rules->min_radius_m);
   r.Read("max_radius_m", &rules->max_radius_m);
@@ -103,7 +39,7 @@ Status ReadRequestRules(const toml::table* t, const std::string& section,
   CANVASS_RETURN_IF_ERROR(r.Finish());
   if (t) {
     if (const toml::table* p = (*t)["prohibited_purposes"].as_table()) {
-      TableReader pr(p, section + ".prohibited_purposes");
+      TomlTableReader pr = ConfigTable(p, section + ".prohibited_purposes");
       std::map<std::string, std::vector<std::string>> purposes;
       for (const auto& [k, v] : *p)
         pr.Read(std::string(k.str()).c_str(), &purposes[std::string(k.str())]);
@@ -167,7 +103,7 @@ StatusOr<Config> ParseConfig(std::string_view text, std::string_view source_name
   }
   Config c;
   {
-    TableReader r(root["server"].as_table(), "server");
+    TomlTableReader r = ConfigTable(root["server"].as_table(), "server");
     r.Read("listen", &c.server.listen);
     r.Read("data_dir", &c.server.data_dir);
     r.Read("web_dir", &c.server.web_dir);
@@ -179,12 +115,12 @@ StatusOr<Config> ParseConfig(std::string_view text, std::string_view source_name
     CANVASS_RETURN_IF_ERROR(r.Finish());
   }
   {
-    TableReader r(root["deployment"].as_table(), "deployment");
+    TomlTableReader r = ConfigTable(root["deployment"].as_table(), "deployment");
     r.Read("name", &c.deployment.name);
     CANVASS_RETURN_IF_ERROR(r.Finish());
   }
   {
-    TableReader r(root["auth"].as_table(), "auth");
+    TomlTableReader r = ConfigTable(root["auth"].as_table(), "auth");
     r.Read("password_cost", &c.auth.password_cost);
     r.Read("allow_weak_passwords", &c.auth.allow_weak_passwords);
     r.Read("session_ttl_s", &c.auth.session_ttl_s);
@@ -196,7 +132,7 @@ StatusOr<Config> ParseConfig(std::string_view text, std::string_view source_name
     CANVASS_RETURN_IF_ERROR(r.Finish());
   }
   {
-    TableReader r(root["clips"].as_table(), "clips");
+    TomlTableReader r = ConfigTable(root["clips"].as_table(), "clips");
     r.Read("default_retention_days", &c.clips.default_retention_days);
     r.Read("max_retention_days", &c.clips.max_retention_days);
     r.Read("max_clip_bytes", &c.clips.max_clip_bytes);
@@ -207,7 +143,7 @@ StatusOr<Config> ParseConfig(std::string_view text, std::string_view source_name
     CANVASS_RETURN_IF_ERROR(r.Finish());
   }
   {
-    TableReader r(root["audit"].as_table(), "audit");
+    TomlTableReader r = ConfigTable(root["audit"].as_table(), "audit");
     r.Read("checkpoint_interval_ms", &c.audit.checkpoint_interval_ms);
     CANVASS_RETURN_IF_ERROR(r.Finish());
   }
@@ -230,7 +166,7 @@ StatusOr<Config> ParseConfig(std::string_view text, std::string_view source_name
   }
   {
     const toml::table* t = root["plates"].as_table();
-    TableReader r(t, "plates");
+    TomlTableReader r = ConfigTable(t, "plates");
     r.Skip("states");
     r.Read("retention_days", &c.plates.rules.retention_days);
     r.Read("out_of_state_sharing", &c.plates.rules.out_of_state_sharing);
@@ -248,7 +184,7 @@ StatusOr<Config> ParseConfig(std::string_view text, std::string_view source_name
         // A state named in the file starts from [plates] (or its built-in override) and
         // changes only the keys it sets.
         PlateStateRules rules = c.plates.For(state);
-        TableReader sr(v.as_table(), section);
+        TomlTableReader sr = ConfigTable(v.as_table(), section);
         sr.Read("retention_days", &rules.retention_days);
         sr.Read("out_of_state_sharing", &rules.out_of_state_sharing);
         sr.Read("federal_sharing", &rules.federal_sharing);
@@ -258,7 +194,7 @@ StatusOr<Config> ParseConfig(std::string_view text, std::string_view source_name
     }
   }
   {
-    TableReader r(root["legal"].as_table(), "legal");
+    TomlTableReader r = ConfigTable(root["legal"].as_table(), "legal");
     r.Read("emergency_followup_h", &c.legal.emergency_followup_h);
     r.Read("max_nondisclosure_days", &c.legal.max_nondisclosure_days);
     r.Read("min_reason_chars", &c.legal.min_reason_chars);
@@ -267,7 +203,7 @@ StatusOr<Config> ParseConfig(std::string_view text, std::string_view source_name
     CANVASS_RETURN_IF_ERROR(r.Finish());
   }
   {
-    TableReader r(root["retention"].as_table(), "retention");
+    TomlTableReader r = ConfigTable(root["retention"].as_table(), "retention");
     r.Read("preservation_days", &c.retention.preservation_days);
     r.Read("renewal_days", &c.retention.renewal_days);
     r.Read("max_renewals", &c.retention.max_renewals);
@@ -276,7 +212,7 @@ StatusOr<Config> ParseConfig(std::string_view text, std::string_view source_name
     CANVASS_RETURN_IF_ERROR(r.Finish());
   }
   {
-    TableReader r(root["log"].as_table(), "log");
+    TomlTableReader r = ConfigTable(root["log"].as_table(), "log");
     r.Read("level", &c.log.level);
     r.Read("format", &c.log.format);
     CANVASS_RETURN_IF_ERROR(r.Finish());
