@@ -169,45 +169,41 @@ Status DemoScript::TriageHit(int episode) {
 Status DemoScript::Preserve(int episode) {
   CANVASS_ASSIGN_OR_RETURN(Principal legal, DemoPrincipal(s_, accounts_, "legal"));
   CANVASS_ASSIGN_OR_RETURN(Principal officer, DemoPrincipal(s_, accounts_, "ofc.chen"));
+  // Records a demand of the agency under this episode's case and accepts it as it stands.
+  auto record_and_accept = [&](legal::DemandInput in, const std::string& docket,
+                               const std::string& reason) -> StatusOr<Demand> {
+    in.agency_id = officer.AgencyId();
+    in.docket_number = docket + CaseNumber(episode);
+    in.case_number = CaseNumber(episode);
+    in.authorized = in.scope;
+    CANVASS_ASSIGN_OR_RETURN(Demand d, s_.demands->Record(legal, in));
+    CANVASS_RETURN_IF_ERROR(
+        s_.demands->Decide(legal, d.id, {legal::Decision::Outcome::kAccept, reason, std::nullopt})
+            .status());
+    return d;
+  };
   CANVASS_ASSIGN_OR_RETURN(Camera elm, FirstCamera(s_, "resident.elm"));
   const int64_t now = s_.clock->NowMicros();
   legal::DemandInput keep;
   keep.type = DemandType::kPreservation;
-  keep.agency_id = officer.AgencyId();
   keep.issuing_authority = "Springfield Police Department";
-  keep.docket_number = "PRES-" + CaseNumber(episode);
-  keep.case_number = CaseNumber(episode);
   keep.scope.camera_ids = {elm.id};  // preserve what it holds; disclose nothing
   keep.scope.from_us = window_from_us_ != 0 ? window_from_us_ : now - 15 * kMinuteUs;
   keep.scope.to_us = window_to_us_ != 0 ? window_to_us_ : now;
-  keep.authorized = keep.scope;
-  CANVASS_ASSIGN_OR_RETURN(Demand d, s_.demands->Record(legal, keep));
-  CANVASS_RETURN_IF_ERROR(
-      s_.demands
-          ->Decide(legal, d.id,
-                   {legal::Decision::Outcome::kAccept,
-                    "Preservation letter for the incident window; preserves, discloses nothing.",
-                    std::nullopt})
-          .status());
+  CANVASS_ASSIGN_OR_RETURN(
+      Demand d, record_and_accept(keep, "PRES-",
+                                  "Preservation letter for the incident window; preserves, "
+                                  "discloses nothing."));
   spdlog::info("demo script: episode {}: legal accepted preservation {}", episode, d.id);
   if (episode % 2 != 0) return OkStatus();
   CANVASS_ASSIGN_OR_RETURN(Account maple, s_.store->FindAccountByUsername("resident.maple"));
   legal::DemandInput sub;
   sub.type = DemandType::kSubpoena;
-  sub.agency_id = officer.AgencyId();
   sub.issuing_authority = "Sangamon County State's Attorney";
-  sub.docket_number = "GJ-" + CaseNumber(episode);
-  sub.case_number = CaseNumber(episode);
   sub.scope.subscriber = true;
   sub.scope.account_ids = {maple.id};
-  sub.authorized = sub.scope;
-  CANVASS_ASSIGN_OR_RETURN(Demand d2, s_.demands->Record(legal, sub));
-  CANVASS_RETURN_IF_ERROR(s_.demands
-                              ->Decide(legal, d2.id,
-                                       {legal::Decision::Outcome::kAccept,
-                                        "Grand jury subpoena for the subscriber record only.",
-                                        std::nullopt})
-                              .status());
+  CANVASS_ASSIGN_OR_RETURN(
+      Demand d2, record_and_accept(sub, "GJ-", "Grand jury subpoena for the subscriber record only."));
   spdlog::info("demo script: episode {}: legal accepted subpoena {} (owner told)", episode, d2.id);
   return OkStatus();
 }
