@@ -241,6 +241,13 @@ class CameraRunner::Pipeline {
     writer_ = std::move(*w);
     clip_started_us_ = packets.front().wall_us;
     for (const Packet& p : packets) CANVASS_RETURN_IF_ERROR(writer_->Add(p));
+    // So that a crash from here on loses at most the last fragment, not the clip.
+    Status noted = o_->outbox_->NoteRecording(clip_path_, cam_.name, writer_->started_at_us(),
+                                              cam_.e2ee);
+    if (!noted.ok()) {
+      spdlog::warn("camera '{}': cannot note the recording for crash recovery: {}", cam_.name,
+                   noted.message());
+    }
     return OkStatus();
   }
 

@@ -2,11 +2,14 @@
 
 #include <unistd.h>
 
+#include <cstdio>
+
 #include <opencv2/core.hpp>
 #include <opencv2/imgproc.hpp>
 
 #include "common/time_format.h"
 #include "media/libav_util.h"
+#include "media/remux.h"
 #include "media/video_writer.h"
 
 extern "C" {
@@ -87,6 +90,7 @@ struct ClipWriter::State {
                                                                       .fps = fps,
                                                                       .time_base_den = 1000000,
                                                                       .bitexact = false,
+                                                                      .fragmented = true,
                                                                       .creation_time = creation_time}));
     }
     AVFrame* dst = encoder->frame();
@@ -178,7 +182,11 @@ Status ClipWriter::Add(const Packet& p) {
     s.creation_time = FormatRfc3339(p.wall_us);
     if (s.out != nullptr) {
       av_dict_set(&s.out->metadata, "creation_time", s.creation_time.c_str(), 0);
-      int rc = avformat_write_header(s.out, nullptr);
+      AVDictionary* opts = nullptr;  // fragmented while recording: see Finish
+      av_dict_set(&opts, "movflags", "frag_keyframe+empty_moov+default_base_moof", 0);
+      s.out->flags |= AVFMT_FLAG_FLUSH_PACKETS;  // each packet to the OS as written
+      int rc = avformat_write_header(s.out, &opts);
+      av_dict_free(&opts);
       if (rc < 0) return LibavError("cannot write the MP4 header", rc);
     }
   }
@@ -212,6 +220,15 @@ StatusOr<ClipSummary> ClipWriter::Finish() {
     CANVASS_RETURN_IF_ERROR(s.Decode(nullptr));
     if (s.encoder == nullptr) return InternalError("no frame of the clip could be decoded");
     CANVASS_RETURN_IF_ERROR(s.encoder->Finish());
+  }
+  // The recording is fragmented MP4 (readable up to its last fragment if the agent dies
+  // mid-event); the clip sent is an ordinary MP4.
+  const std::string regular = s.path + ".regular.mp4";
+  auto remuxed = media::RemuxToMp4(s.path, regular);
+  if (!remuxed.ok()) return remuxed.status().WithContext("finishing the clip");
+  if (::rename(regular.c_str(), s.path.c_str()) != 0) {
+    ::unlink(regular.c_str());
+    return InternalError("cannot rename " + regular + " to " + s.path);
   }
   s.finished = true;
   return summary_;

@@ -6,6 +6,10 @@
 // are painted black (Y=16, U=V=128) and the result is encoded to H.264: a zone never reaches a
 // clip, so it never reaches the server.
 //
+// The file is written as fragmented MP4 while recording (a fragment per key frame: a recording
+// cut short by a crash is readable up to its last fragment, and Outbox recovers it) and turned
+// into an ordinary MP4 by Finish (media::RemuxToMp4).
+//
 // Timestamps: the clip starts at 0 at its first packet, which must be a key frame.
 // Not thread-safe: one writer per clip, used by one thread.
 #pragma once
@@ -41,6 +45,7 @@ class ClipWriter {
   // Finishes the file. On error (or when no packet was added) the file is removed.
   StatusOr<ClipSummary> Finish();
   int64_t duration_us() const { return summary_.ended_at_us - summary_.started_at_us; }
+  int64_t started_at_us() const { return summary_.started_at_us; }  // once a packet is added
 
  private:
   ClipWriter() = default;

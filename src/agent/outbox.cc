@@ -8,6 +8,8 @@
 #include <set>
 
 #include "common/sha256.h"
+#include "common/time_format.h"
+#include "media/remux.h"
 
 namespace canvass::agent {
 namespace json = boost::json;
@@ -95,10 +97,6 @@ StatusOr<std::unique_ptr<Outbox>> Outbox::Open(FileSystem* fs, const std::string
 }
 
 Status Outbox::Load() {
-  // tmp/: recordings cut short by a crash.
-  CANVASS_ASSIGN_OR_RETURN(auto tmp, fs_->ListFilesRecursive(JoinPath(dir_, "tmp")));
-  for (const auto& f : tmp) fs_->RemoveFile(Path("tmp", f)).IgnoreError();
-
   for (const char* sub : {"sent", "failed"}) {
     CANVASS_ASSIGN_OR_RETURN(auto files, fs_->ListFilesRecursive(JoinPath(dir_, sub)));
     for (const auto& f : files) {
@@ -148,7 +146,59 @@ Status Outbox::Load() {
   }
   for (const auto& [seq, k] : kept_) used_bytes_ += k.bytes;
   for (const auto& [seq, i] : queue_) used_bytes_ += i.size_bytes;
-  return fs_->SyncDir(JoinPath(dir_, "queue"));
+  CANVASS_RETURN_IF_ERROR(fs_->SyncDir(JoinPath(dir_, "queue")));
+  return RecoverRecordings();
+}
+
+Status Outbox::NoteRecording(const std::string& file, const std::string& camera,
+                             int64_t started_at_us, bool e2ee) {
+  json::object o{{"camera", camera}, {"started_at_us", started_at_us}, {"e2ee", e2ee}};
+  return fs_->WriteFileAtomic(file + ".json", json::serialize(o));
+}
+
+Status Outbox::RecoverRecordings() {
+  CANVASS_ASSIGN_OR_RETURN(auto tmp, fs_->ListFilesRecursive(JoinPath(dir_, "tmp")));
+  for (const auto& f : tmp) {
+    if (!f.ends_with(".mp4.json")) continue;
+    const std::string note = Path("tmp", f);
+    const std::string recording = note.substr(0, note.size() - 5);
+    if (!fs_->Exists(recording)) continue;  // its first packet never reached the disk
+    std::string camera;
+    int64_t started_at_us = 0;
+    bool e2ee = false;
+    try {
+      auto text = fs_->ReadFile(note);
+      if (!text.ok()) throw std::runtime_error(std::string(text.status().message()));
+      const json::object o = json::parse(*text).as_object();
+      camera = std::string(o.at("camera").as_string());
+      started_at_us = o.at("started_at_us").to_number<int64_t>();
+      e2ee = o.at("e2ee").as_bool();
+    } catch (const std::exception& e) {
+      spdlog::error("outbox: the note of the interrupted recording {} is damaged ({}); it is lost",
+                    f, e.what());
+      continue;
+    }
+    const std::string whole = recording + ".recovered.mp4";
+    auto remuxed = media::RemuxToMp4(recording, whole);
+    if (!remuxed.ok()) {
+      spdlog::error("outbox: camera '{}': the recording interrupted by a crash holds nothing "
+                    "readable ({}); it is lost", camera, remuxed.status().message());
+      continue;
+    }
+    auto seq = EnqueueClip(camera, whole, started_at_us, started_at_us + remuxed->duration_us, e2ee);
+    if (!seq.ok()) {
+      spdlog::error("outbox: camera '{}': cannot queue the recovered recording: {}", camera,
+                    seq.status().message());
+      continue;
+    }
+    spdlog::warn("outbox: camera '{}': recovered the recording a crash interrupted, {} to {} "
+                 "({} ms), as clip {}", camera, FormatRfc3339(started_at_us),
+                 FormatRfc3339(started_at_us + remuxed->duration_us), remuxed->duration_us / 1000,
+                 *seq);
+  }
+  CANVASS_ASSIGN_OR_RETURN(auto left, fs_->ListFilesRecursive(JoinPath(dir_, "tmp")));
+  for (const auto& f : left) fs_->RemoveFile(Path("tmp", f)).IgnoreError();
+  return OkStatus();
 }
 
 std::string Outbox::TempPath(const std::string& suffix) {
@@ -210,6 +260,7 @@ StatusOr<int64_t> Outbox::EnqueueClip(const std::string& camera, const std::stri
   item.ended_at_us = ended_at_us;
   item.e2ee = e2ee;
   CANVASS_RETURN_IF_ERROR(fs_->Rename(file, Path("queue", item.payload)));
+  if (fs_->Exists(file + ".json")) fs_->RemoveFile(file + ".json").IgnoreError();  // its note
   CANVASS_RETURN_IF_ERROR(WriteMetaLocked("queue", item));  // syncs queue/ too
   queue_[item.seq] = item;
   used_bytes_ += item.size_bytes;

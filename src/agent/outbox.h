@@ -7,8 +7,11 @@
 //   queue/<seq>.mp4      a pending clip's bytes (".sealed" once sealed for end-to-end encryption)
 //   sent/<seq>.json|mp4  uploaded clips, kept for local playback until the quota needs room
 //   failed/<seq>.*       items the server refused for good (kept for inspection, evicted first)
-//   tmp/                 recordings in progress; emptied at Open (a recording cut by a crash is
-//                        lost, everything queued before it is not)
+//   tmp/rec-<n>.mp4      recordings in progress (fragmented MP4, see ClipWriter), each with
+//   tmp/rec-<n>.mp4.json  its camera, start time and e2ee choice (NoteRecording). At Open, a
+//                        recording cut short by a crash is recovered up to its last readable
+//                        packet (remuxed to an ordinary MP4) and queued like any clip; then
+//                        tmp/ is emptied.
 // <seq> is a 12-digit sequence number, increasing.
 //
 // Durability: a clip's file is fsynced and renamed into queue/ first, then its metadata is
@@ -66,6 +69,10 @@ class Outbox {
 
   // A fresh path under tmp/ for a recording in progress.
   std::string TempPath(const std::string& suffix);
+  // Records, durably, what the recording at `file` (from TempPath) is, so that Open can queue
+  // it if the agent dies before EnqueueClip. Call once its first packet is written.
+  Status NoteRecording(const std::string& file, const std::string& camera, int64_t started_at_us,
+                       bool e2ee);
 
   // Moves the finished clip at `file` (under tmp/) into the queue. Its SHA-256 is computed here.
   StatusOr<int64_t> EnqueueClip(const std::string& camera, const std::string& file,
@@ -96,6 +103,8 @@ class Outbox {
   Outbox(FileSystem* fs, std::string dir, int64_t quota_bytes)
       : fs_(fs), dir_(std::move(dir)), quota_bytes_(quota_bytes) {}
   Status Load();
+  // Queues the recordings a crash left in tmp/ (see the file comment), then empties tmp/.
+  Status RecoverRecordings();
   Status MakeRoomLocked(int64_t bytes);
   Status WriteMetaLocked(const std::string& subdir, const OutboxItem& item);
   std::string Path(const std::string& subdir, const std::string& name) const;

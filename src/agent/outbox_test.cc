@@ -2,7 +2,15 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
+
 #include "agent/agent_test_util.h"
+#include "media/probe.h"
+#include "media/video_writer.h"
+
+extern "C" {
+#include <libavutil/frame.h>
+}
 
 namespace canvass::agent {
 namespace {
@@ -37,6 +45,45 @@ TEST(Outbox, ItemsSurviveAReopen) {
   EXPECT_EQ(clip->size_bytes, 6);
   auto tmp = *FileSystem::Posix()->ListFilesRecursive(dir.file("tmp"));
   EXPECT_TRUE(tmp.empty());
+}
+
+// kill -9 or a power cut in the middle of a motion event: the fragmented recording is cut
+// anywhere; at the next start what was written of it is queued as a clip, not lost.
+TEST(Outbox, ARecordingCutShortByACrashIsRecoveredAndQueued) {
+  TempDir dir;
+  {
+    auto box = *Outbox::Open(FileSystem::Posix(), dir.path(), 1 << 30);
+    const std::string rec = box->TempPath(".mp4");
+    auto w = media::VideoFileWriter::Open(
+        {.path = rec, .width = 160, .height = 120, .fps = 10, .fragmented = true});
+    ASSERT_TRUE(w.ok()) << w.status().ToString();
+    for (int i = 0; i < 40; ++i) {
+      AVFrame* f = (*w)->frame();
+      for (int y = 0; y < 120; ++y) {
+        for (int x = 0; x < 160; ++x) f->data[0][y * f->linesize[0] + x] = (x + 4 * i) & 255;
+      }
+      ASSERT_TRUE((*w)->WriteFrame(i).ok());
+    }
+    ASSERT_TRUE((*w)->Finish().ok());
+    std::filesystem::resize_file(rec, std::filesystem::file_size(rec) * 6 / 10);
+    ASSERT_TRUE(box->NoteRecording(rec, "porch", testing::kT0us, /*e2ee=*/true).ok());
+    // A recording whose first packet never reached the disk: nothing to recover.
+    ASSERT_TRUE(box->NoteRecording(box->TempPath(".mp4"), "porch", testing::kT0us, false).ok());
+  }  // the process dies here
+  auto box = *Outbox::Open(FileSystem::Posix(), dir.path(), 1 << 30);
+  ASSERT_EQ(box->pending(), 1u);
+  auto clip = box->Next();
+  ASSERT_TRUE(clip);
+  EXPECT_EQ(clip->kind, OutboxKind::kClip);
+  EXPECT_EQ(clip->camera, "porch");
+  EXPECT_TRUE(clip->e2ee);
+  EXPECT_EQ(clip->started_at_us, testing::kT0us);
+  EXPECT_GT(clip->ended_at_us, testing::kT0us + 500'000);
+  EXPECT_LT(clip->ended_at_us, testing::kT0us + 4'000'000);
+  auto info = media::ProbeVideoFile(box->PayloadPath(*clip));
+  ASSERT_TRUE(info.ok()) << info.status().ToString();
+  EXPECT_EQ(info->duration_us, clip->ended_at_us - clip->started_at_us);
+  EXPECT_TRUE(FileSystem::Posix()->ListFilesRecursive(dir.file("tmp"))->empty());
 }
 
 TEST(Outbox, APayloadWithoutMetadataIsAnOrphanFromACrash) {

@@ -111,6 +111,7 @@ StatusOr<std::unique_ptr<VideoFileWriter>> VideoFileWriter::Open(
   AVDictionary* opts = nullptr;
   if (o.format == "mp4" && o.fragmented) {
     av_dict_set(&opts, "movflags", "frag_keyframe+empty_moov+default_base_moof", 0);
+    s.out->flags |= AVFMT_FLAG_FLUSH_PACKETS;  // on disk as written, for a crash to find
   }
   rc = avformat_write_header(s.out, &opts);
   av_dict_free(&opts);

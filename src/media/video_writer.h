@@ -32,7 +32,8 @@ struct VideoFileWriterOptions {
   int time_base_den = 0;       // >0: pts are in 1/time_base_den seconds instead
   int gop_frames = 0;          // key frame interval; 0: one per second
   bool bitexact = true;        // single-threaded, reproducible bytes
-  bool fragmented = false;     // MP4 only: fragmented (playable up to the last fragment)
+  bool fragmented = false;     // MP4 only: fragmented (playable up to the last fragment), each
+                               // packet handed to the OS as written (a crash loses no fragment)
   std::string creation_time;   // container metadata, ISO 8601 ("2026-11-29T08:00:00.000000Z")
 };
 

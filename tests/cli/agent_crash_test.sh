@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The agent's outbox survives kill -9 and a server that is down: the agent records motion clips
-# from a looped synthetic street while the server is down, is killed with SIGKILL twice, and,
-# once the server is up, uploads every clip it ever queued (each exactly once on the server).
+# from a looped synthetic street while the server is down, is killed with SIGKILL three times
+# (the third in the middle of a recording, which the next start recovers), and, once the server
+# is up, uploads every clip it ever queued or recovered (each exactly once on the server).
 set -euo pipefail
 canvass="$1"
 dir=$(mktemp -d)
@@ -66,6 +67,16 @@ run_agent() {  # seconds to run, then kill -9
 }
 run_agent 14
 run_agent 13
+# The third kill lands in the middle of a motion event: its recording is cut short.
+before=$(grep -c "motion at" "$dir/agent.log" || true)
+"$canvass" agent --config "$dir/agent.toml" >>"$dir/agent.log" 2>&1 &
+apid=$!
+for _ in $(seq 1 300); do
+  [ "$(grep -c "motion at" "$dir/agent.log" || true)" -gt "$before" ] && break
+  sleep 0.1
+done
+sleep 1.5
+kill -9 $apid; wait $apid 2>/dev/null || true; apid=""
 queued=$(grep -c "queued clip" "$dir/agent.log" || true)
 [ "$queued" -gt 0 ] || fail "no clip was queued while the server was down; the test proves nothing"
 pending=$(ls "$dir/agent/outbox/queue" | grep -c '\.json$' || true)
@@ -83,6 +94,9 @@ done
 # SIGTERM finishes the clip in progress; it waits in the outbox for the next start.
 kill -TERM $apid; wait $apid || fail "agent exit after SIGTERM"; apid=""
 queued=$(grep -c "queued clip" "$dir/agent.log" || true)
+recovered=$(grep -c "recovered the recording" "$dir/agent.log" || true)
+[ "$recovered" -gt 0 ] || fail "the recording cut by the third kill -9 was not recovered"
+queued=$((queued + recovered))
 curl -sf -H "Authorization: Bearer $token" "$url/api/v1/clips?limit=1000" >"$dir/clips.json"
 curl -sf -H "Authorization: Bearer $token" "$url/api/v1/motion?limit=1000" >"$dir/motion.json"
 python3 - "$dir/agent/outbox" "$dir/clips.json" "$dir/motion.json" "$queued" <<'PY' || fail "a queued clip was lost"
@@ -98,7 +112,7 @@ server = {c["sha256"] for c in json.load(open(clips))["clips"]}
 assert sent_clips <= server, sorted(sent_clips - server)
 assert not os.listdir(os.path.join(box, "failed")), os.listdir(os.path.join(box, "failed"))
 assert len(json.load(open(motion))["motion"]) > 0
-print(f"{queued} clips queued across 2 kill -9, all on the server ({len(server)} distinct)")
+print(f"{queued} clips queued or recovered across 3 kill -9, all on the server ({len(server)} distinct)")
 PY
 kill -TERM $spid; wait $spid || true; spid=""
 echo "1 passed, 0 failed"
