@@ -5,6 +5,8 @@
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
+#include "agent/vehicle_colour.h"
+
 namespace canvass::agent {
 namespace {
 
@@ -80,6 +82,7 @@ StatusOr<std::vector<PlateCandidate>> EngineRecognizer::Recognize(const BgrImage
     c.width = p.box.w;
     c.height = p.box.h;
     c.crop_jpeg = CropJpeg(frame, p.box);
+    c.vehicle_color = VehicleColour(frame, p.box.x, p.box.y, p.box.w, p.box.h);
     out.push_back(std::move(c));
   }
   return out;

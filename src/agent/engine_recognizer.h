@@ -3,8 +3,9 @@
 //
 // Each plate the engine finds in a frame becomes one PlateCandidate: the engine's best reading
 // and its confidence, the plate's box, and a JPEG crop of the box widened by half the plate's
-// height on every side (some of the vehicle around it), at most 512 KiB. The engine gives no
-// state, direction or vehicle attributes; those stay empty.
+// height on every side (some of the vehicle around it), at most 512 KiB, and the vehicle's colour
+// name from the body above the plate (vehicle_colour.h). The engine gives no state, direction or
+// vehicle type; those stay empty (the camera's plate_state fills the state).
 //
 // Usage:
 //   CANVASS_ASSIGN_OR_RETURN(auto recognizer,

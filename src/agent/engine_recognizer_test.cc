@@ -133,15 +133,16 @@ TEST(EngineRecognizer, ReadsAPlatePassingAnAlprCameraOnce) {
 }
 
 // The demo town's plate readers: every vehicle that passes an ALPR camera in the town's own
-// synthetic video (media::PlatePainter's plates) comes out as one read of its plate, and nothing
-// else does.
+// synthetic video (media::PlatePainter's plates) comes out as one read of its plate, with its
+// colour, and nothing else does.
 TEST(EngineRecognizer, ReadsEveryPassOfTheTownsAlprVideo) {
   TempDir dir;
   const media::TownSim sim =
       media::SimulateTown({.loop_ms = 40000}, {{"ALPR", 5, /*night=*/false, /*alpr=*/true}});
-  std::multiset<std::string> passed;
+  std::multiset<std::string> passed;  // "PLATE colour"
   for (const media::CameraPass& p : sim.cameras[0].passes) {
-    passed.insert(sim.vehicles.at(static_cast<size_t>(p.vehicle)).plate);
+    const media::SimVehicle& v = sim.vehicles.at(static_cast<size_t>(p.vehicle));
+    passed.insert(v.plate + " " + v.color);
   }
   ASSERT_GE(passed.size(), 2u) << "the camera should see traffic in 40 s";
   const std::string video = dir.file("alpr.mp4");
@@ -159,7 +160,8 @@ TEST(EngineRecognizer, ReadsEveryPassOfTheTownsAlprVideo) {
     if (item.kind != OutboxKind::kPlates) continue;
     const boost::json::value body = boost::json::parse(item.body);
     for (const auto& r : body.at("reads").as_array()) {
-      read.insert(std::string(r.at("plate").as_string()));
+      read.insert(std::string(r.at("plate").as_string()) + " " +
+                  std::string(r.at("vehicle_color").as_string()));
     }
   }
   EXPECT_EQ(read, passed);
