@@ -43,7 +43,7 @@ TEST(PlateReadMerger, DifferentVehiclesStayApart) {
 
 // The demo town's camera "ALPR Capitol Ave eastbound" made ids the server refused (spaces).
 TEST(PlateReadMerger, IdsAreWhatTheServerTakesWhateverTheCameraIsCalled) {
-  for (const std::string name :
+  for (const std::string& name :
        std::vector<std::string>{"ALPR Capitol Ave eastbound", "Driveway, Oak St / north", "",
                                 std::string(100, 'x')}) {
     PlateReadMerger m(name, 1'000'000);
