@@ -65,6 +65,32 @@ bool PlateReadMerger::SameVehicle(const std::string& a_raw, const std::string& b
   return edits <= 1;
 }
 
+// A plate that grows across the frames comes toward the camera; one that shrinks goes away.
+// Under 15% either way (a vehicle crossing the picture) says neither.
+std::string PlateReadMerger::Direction(const Track& t) {
+  const PlateCandidate& first = t.seen.front().read;
+  const PlateCandidate& last = t.seen.back().read;
+  if (t.seen.size() < 2 || first.height <= 0 || last.height <= 0) return "";
+  const double growth = static_cast<double>(last.height) / first.height;
+  if (growth >= 1.15) return "toward";
+  if (growth <= 1 / 1.15) return "away";
+  return "";
+}
+
+// The colour most frames saw (one frame's light or a passing shadow does not decide it).
+std::string PlateReadMerger::MostFrequentColour(const Track& t) {
+  std::map<std::string, int> counts;
+  for (const Seen& s : t.seen) {
+    if (!s.read.vehicle_color.empty()) ++counts[s.read.vehicle_color];
+  }
+  std::string colour;
+  int most = 0;
+  for (const auto& [name, n] : counts) {
+    if (n > most) most = n, colour = name;
+  }
+  return colour;
+}
+
 MergedRead PlateReadMerger::Merge(const Track& t) {
   std::map<std::string, double> votes;
   for (const Seen& s : t.seen) votes[s.read.plate] += s.read.confidence;
@@ -88,8 +114,8 @@ MergedRead PlateReadMerger::Merge(const Track& t) {
   r.confidence = conf;
   r.read_at_us = best->t_us;
   r.crop_jpeg = best->read.crop_jpeg;
-  r.direction = best->read.direction;
-  r.vehicle_color = best->read.vehicle_color;
+  r.direction = !best->read.direction.empty() ? best->read.direction : Direction(t);
+  r.vehicle_color = MostFrequentColour(t);
   r.vehicle_type = best->read.vehicle_type;
   r.frames = static_cast<int>(t.seen.size());
   return r;

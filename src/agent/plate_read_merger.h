@@ -1,7 +1,9 @@
 // PlateReadMerger: a vehicle crossing an ALPR camera is read in many frames, often with small
 // differences (O for 0 in one frame). The merger follows each vehicle and, once it has not been
 // seen for gap_us, emits one read: the text that won the confidence-weighted vote, its best
-// confidence, and the crop of the single best frame.
+// confidence, the crop of the single best frame, the colour most frames saw, and the direction:
+// "toward" when the plate grew by 15% or more from its first frame to its last (it came closer),
+// "away" when it shrank as much, else the recognizer's own or "".
 //
 // Two reads are taken for the same vehicle when they come within gap_us of each other and their
 // texts differ by at most one character after folding the OCR confusions (O/0, I/1, B/8, S/5,
@@ -55,6 +57,8 @@ class PlateReadMerger {
     int64_t last_us = 0;
   };
   MergedRead Merge(const Track& track);
+  static std::string Direction(const Track& track);
+  static std::string MostFrequentColour(const Track& track);
 
   std::string prefix_;
   int64_t gap_us_;

@@ -60,6 +60,34 @@ TEST(PlateReadMerger, IdsAreWhatTheServerTakesWhateverTheCameraIsCalled) {
   }
 }
 
+PlateCandidate Sized(int height, std::string colour, double confidence) {
+  PlateCandidate c = Read("ABC1234", confidence, "x");
+  c.height = height;
+  c.width = height * 2;
+  c.vehicle_color = std::move(colour);
+  return c;
+}
+
+TEST(PlateReadMerger, DirectionFromThePlatesGrowthAndColourByMajority) {
+  struct Case {
+    std::vector<int> heights;
+    const char* direction;
+  };
+  for (const Case& c : {Case{{20, 24, 30}, "toward"}, Case{{30, 26, 22}, "away"},
+                        Case{{30, 31, 29}, ""}, Case{{30}, ""}}) {
+    PlateReadMerger m("cam", 1'000'000);
+    int64_t t = 0;
+    for (size_t i = 0; i < c.heights.size(); ++i, t += 200'000) {
+      // The sharpest frame is the one in a shadow: its colour is outvoted.
+      m.Add({i == 1 ? Sized(c.heights[i], "grey", 0.95) : Sized(c.heights[i], "red", 0.9)}, t);
+    }
+    auto out = m.Flush();
+    ASSERT_EQ(out.size(), 1u);
+    EXPECT_EQ(out[0].direction, c.direction) << c.heights.size() << " frames";
+    EXPECT_EQ(out[0].vehicle_color, "red");
+  }
+}
+
 TEST(PlateReadMerger, SameVehicleFoldsConfusions) {
   EXPECT_TRUE(PlateReadMerger::SameVehicle("O1SB", "01S8"));
   EXPECT_TRUE(PlateReadMerger::SameVehicle("ABC123", "ABC1234"));
