@@ -133,18 +133,30 @@ TEST(EngineRecognizer, ReadsAPlatePassingAnAlprCameraOnce) {
 }
 
 // The demo town's plate readers: every vehicle that passes an ALPR camera in the town's own
-// synthetic video (media::PlatePainter's plates) comes out as one read of its plate, with its
-// colour, and nothing else does.
+// synthetic video (media::PlatePainter's plates; vehicles coming toward the camera or going
+// away) comes out as one read of its plate, with its colour and direction, and nothing else does.
 TEST(EngineRecognizer, ReadsEveryPassOfTheTownsAlprVideo) {
   TempDir dir;
-  const media::TownSim sim =
-      media::SimulateTown({.loop_ms = 40000}, {{"ALPR", 5, /*night=*/false, /*alpr=*/true}});
-  std::multiset<std::string> passed;  // "PLATE colour"
+  // The first street segment on which, in 40 s, vehicles both come and go.
+  media::TownSim sim;
+  for (int segment = 0; segment < media::SegmentCount({}); ++segment) {
+    sim = media::SimulateTown({.loop_ms = 40000}, {{"ALPR", segment, false, /*alpr=*/true}});
+    const auto& p = sim.cameras[0].passes;
+    if (std::any_of(p.begin(), p.end(), [](auto& x) { return x.rightwards; }) &&
+        std::any_of(p.begin(), p.end(), [](auto& x) { return !x.rightwards; })) {
+      break;
+    }
+  }
+  std::multiset<std::string> passed;  // "PLATE colour direction"
   for (const media::CameraPass& p : sim.cameras[0].passes) {
     const media::SimVehicle& v = sim.vehicles.at(static_cast<size_t>(p.vehicle));
-    passed.insert(v.plate + " " + v.color);
+    passed.insert(v.plate + " " + v.color + " " + (p.rightwards ? "toward" : "away"));
   }
   ASSERT_GE(passed.size(), 2u) << "the camera should see traffic in 40 s";
+  const auto& passes = sim.cameras[0].passes;
+  ASSERT_TRUE(std::any_of(passes.begin(), passes.end(), [](auto& p) { return p.rightwards; }) &&
+              std::any_of(passes.begin(), passes.end(), [](auto& p) { return !p.rightwards; }))
+      << "the test should see vehicles come and go";
   const std::string video = dir.file("alpr.mp4");
   ASSERT_TRUE(media::WriteSyntheticVideo(video, media::CameraVideo(sim, 0)).ok());
   auto recognizer = EngineRecognizer::Open({});
@@ -161,7 +173,8 @@ TEST(EngineRecognizer, ReadsEveryPassOfTheTownsAlprVideo) {
     const boost::json::value body = boost::json::parse(item.body);
     for (const auto& r : body.at("reads").as_array()) {
       read.insert(std::string(r.at("plate").as_string()) + " " +
-                  std::string(r.at("vehicle_color").as_string()));
+                  std::string(r.at("vehicle_color").as_string()) + " " +
+                  std::string(r.at("direction").as_string()));
     }
   }
   EXPECT_EQ(read, passed);

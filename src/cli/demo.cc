@@ -55,8 +55,8 @@ class DemoTown {
                              " and start the demo again");
       }
       // The file name carries the rendering's version: a demo directory kept from an older
-      // build gets the current videos (v2: plates in a plate font, ALPR close-ups).
-      const std::string video = JoinPath(town, "camera-" + std::to_string(i) + "-v2.mp4");
+      // build gets the current videos (v2: plates in a plate font; v3: ALPR lanes seen along).
+      const std::string video = JoinPath(town, "camera-" + std::to_string(i) + "-v3.mp4");
       if (!fs->Exists(video)) {
         const auto t0 = std::chrono::steady_clock::now();
         CANVASS_RETURN_IF_ERROR(media::WriteSyntheticVideo(video, media::CameraVideo(sim, i)));

@@ -124,8 +124,11 @@ Status WriteUnchecked(const std::string& path, const SyntheticVideoOptions& o) {
           end > obj.start_ms ? static_cast<double>(t_ms - obj.start_ms) / (end - obj.start_ms) : 0;
       const double cx = obj.x0 + (obj.x1 - obj.x0) * f;
       const double cy = obj.y0 + (obj.y1 - obj.y0) * f;
-      const int bw = std::max(2, static_cast<int>(obj.width * o.width));
-      const int bh = std::max(2, static_cast<int>(obj.height * o.height));
+      const double w1 = obj.width1 >= 0 ? obj.width1 : obj.width;
+      const double h1 = obj.height1 >= 0 ? obj.height1 : obj.height;
+      const int bw = std::max(2, static_cast<int>((obj.width + (w1 - obj.width) * f) * o.width));
+      const int bh =
+          std::max(2, static_cast<int>((obj.height + (h1 - obj.height) * f) * o.height));
       Placed p{cv::Rect(static_cast<int>(cx * o.width) - bw / 2,
                         static_cast<int>(cy * o.height) - bh / 2, bw, bh),
                &obj};

@@ -29,8 +29,10 @@ struct SyntheticObject {
   // Centre in normalised picture coordinates ([0, 1], x right, y down) at start_ms and at
   // end_ms (or at the end of the video), moving linearly in between.
   double x0 = 0.2, y0 = 0.5, x1 = 0.8, y1 = 0.5;
-  // Size as fractions of the picture's width and height.
+  // Size as fractions of the picture's width and height at start_ms, and at end_ms (or the end
+  // of the video) when width1/height1 are set (>= 0): an object coming closer grows.
   double width = 0.15, height = 0.15;
+  double width1 = -1, height1 = -1;
   uint8_t red = 200, green = 40, blue = 40;
   // Vehicles only: the plate text, drawn on a light plate at the vehicle's front/rear
   // (PlatePainter: a condensed bold font, about half the plate's height), with `plate_state`

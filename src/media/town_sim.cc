@@ -139,12 +139,18 @@ SyntheticVideoOptions CameraVideo(const TownSim& sim, size_t camera) {
     s.plate = veh.plate;
     s.plate_state = veh.state == "IL" ? "ILLINOIS" : veh.state;
     if (cam.spec.alpr) {
-      // A plate reader's close-up of its lane: the vehicle half the picture wide, so that its
-      // plate is 0.55 x 0.36 of the width (127 px at 640x360), well within what src/recognize
-      // reads.
-      s.y0 = s.y1 = 0.66;
-      s.width = 0.55;
-      s.height = 0.42;
+      // A plate reader's close-up of its lane, looking along it: a vehicle going the camera's
+      // way ("rightwards") comes toward it and grows from 0.30 to 0.62 of the picture's width
+      // (its plate from 69 to 143 px at 640x360; src/recognize reads 90 px and up); one the
+      // other way goes away and shrinks.
+      const double near_w = 0.62, far_w = 0.30, near_h = 0.48, far_h = 0.24;
+      s.x0 = s.x1 = 0.5;
+      s.y0 = p.rightwards ? 0.40 : 0.80;
+      s.y1 = p.rightwards ? 0.80 : 0.40;
+      s.width = p.rightwards ? far_w : near_w;
+      s.width1 = p.rightwards ? near_w : far_w;
+      s.height = p.rightwards ? far_h : near_h;
+      s.height1 = p.rightwards ? near_h : far_h;
     }
     v.objects.push_back(s);
   }

@@ -44,7 +44,7 @@ struct TownCameraSpec {
   std::string name;
   int segment = 0;     // the street segment it watches, modulo SegmentCount
   bool night = false;  // its video is a night scene
-  bool alpr = false;   // a plate reader: a close-up of one lane, vehicles only, plates large
+  bool alpr = false;   // a plate reader: one lane seen along it, vehicles coming or going
 };
 
 struct SimVehicle {
@@ -58,7 +58,8 @@ struct CameraPass {
   int vehicle = 0;         // index into TownSim::vehicles
   int64_t start_ms = 0;    // enters the picture
   int64_t end_ms = 0;      // leaves it (<= loop_ms)
-  bool rightwards = true;  // across the picture; "toward" the camera's bearing when true
+  bool rightwards = true;  // across the picture; "toward" the camera's bearing when true (on
+                           // an ALPR camera: coming toward it)
 };
 
 struct SimCamera {
