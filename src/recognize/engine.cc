@@ -30,6 +30,11 @@ constexpr int kFinderW = 96, kFinderH = 24;
 // 4.5% of its height above and below.
 constexpr float kWindowGrowW = 1.2f, kWindowGrowH = 1.35f;
 constexpr float kCropGrowW = 1.04f, kCropGrowH = 1.09f;
+// A picture given as a plate crop is widened by this fraction of its width on each side
+// (replicating its edge columns) before it is read: crops of whole plates often end right after
+// the last character, and the reader, trained mostly on cuts with some margin, tends to drop a
+// character that touches the picture's edge.
+constexpr double kCropPadW = 0.03;
 // A window is a plate when the finder says so with at least this probability.
 constexpr float kMinPlateProbability = 0.5f;
 
@@ -256,7 +261,12 @@ StatusOr<std::vector<PlateResult>> Engine::Recognize(const Image& image, Region 
 
 PlateResult Engine::ReadCropUnchecked(const Image& image, Region region) {
   cv::Mat grey = GreyOf(image);
-  // The picture as given, then cut a little tighter (a crop's margins vary).
+  if (int pad = static_cast<int>(std::lround(grey.cols * kCropPadW)); pad > 0) {
+    cv::Mat padded;
+    cv::copyMakeBorder(grey, padded, 0, 0, pad, pad, cv::BORDER_REPLICATE);
+    grey = padded;
+  }
+  // The picture as given (padded), then cut a little tighter (a crop's margins vary).
   std::vector<cv::Mat> cuts = {grey};
   for (int i = 1; i < impl_->options.reads_per_plate; ++i) {
     int dx = grey.cols * 3 * i / 100, dy = grey.rows * 6 * i / 100;

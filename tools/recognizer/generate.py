@@ -185,10 +185,10 @@ def reader_sample(seed, i, style=1):
     x0, y0 = quad.min(0)
     x1, y1 = quad.max(0)
     bw, bh = x1 - x0, y1 - y0
-    if style >= 3 and region == "us" and rng.random() < 0.55:
+    if style >= 3 and region == "us" and rng.random() < (0.55 if style == 3 else 0.7):
         # The whole plate, as in crops of plates: from a little inside its edges to a little
         # outside, so that the registration often runs close to the crop's sides.
-        mx = rng.uniform(-0.02, 0.08, 2) * bw
+        mx = (rng.uniform(-0.02, 0.08, 2) if style == 3 else rng.uniform(-0.005, 0.06, 2)) * bw
         my = rng.uniform(-0.03, 0.10, 2) * bh
         box = np.array([[x0 - mx[0], y0 - my[0]], [x1 + mx[1], y0 - my[0]],
                         [x1 + mx[1], y1 + my[1]], [x0 - mx[0], y1 + my[1]]])

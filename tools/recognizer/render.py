@@ -195,7 +195,7 @@ def _paint(img, mask, x, y, w, h, color):
     img[y0:y1, x0:x1] = (roi * (1 - m) + np.array(color, np.float32) * m).astype(np.uint8)
 
 
-def _background(rng, W, H, light):
+def _background(rng, W, H, light, style=1):
     bg = _color(rng, light)
     img = np.empty((H, W, 3), np.uint8)
     img[:] = bg
@@ -210,7 +210,9 @@ def _background(rng, W, H, light):
         img = (np.array(bg, np.float32) * (1 - t) + other * t + np.zeros((H, W, 1))).astype(np.uint8)
     elif k < 0.55:  # scenery: soft blobs and a horizon
         for _ in range(int(rng.integers(1, 5))):
-            c = _color(rng, light if rng.random() < 0.7 else not light)
+            # style 4: scenery mostly in the plate's own tone, as on real plates (a dark blob
+            # under dark lettering hides it).
+            c = _color(rng, light if rng.random() < (0.7 if style < 4 else 0.92) else not light)
             cx, cy = int(rng.integers(0, W)), int(rng.integers(0, H))
             ax, ay = int(rng.integers(W // 10, W // 2)), int(rng.integers(H // 10, H // 2))
             cv2.ellipse(img, (cx, cy), (ax, ay), float(rng.uniform(0, 180)), 0, 360, c, -1)
@@ -245,20 +247,31 @@ def _sticker(rng, img, x, y, w, h):
 def render_us(rng, text, splits, style=1):
     """style 1: the first training stage. style 2 (the second stage) adds what the first model
     got wrong on real plates: narrower characters (squarer 0s, unlike D), more stacked
-    characters, and small graphics right beside the registration."""
+    characters, and small graphics right beside the registration. style 3 (third stage) looks
+    more like most real US plates: mostly condensed faces with uniform strokes (the "licence
+    plate gothic" look), strokes thinned or thickened, taller characters (40-62% of the plate),
+    often saturated coloured lettering (blue, red, maroon, green) on light plates, and the
+    registration spread across the plate (often from edge to edge). style 4 spreads it further
+    still (78-99% of the plate's width) and draws some plates' 1 as a plain bar and 0 as an O,
+    as many states' lettering does."""
     W, H = 400, 200
     light = rng.random() < (0.82 if style < 3 else 0.9)
-    img, bg = _background(rng, W, H, light)
+    img, bg = _background(rng, W, H, light, style)
     fg = _contrasting(rng, bg)
     if style >= 3 and light and rng.random() < 0.4:  # saturated coloured lettering
         palette = [(170, 70, 20), (200, 110, 30), (40, 40, 190), (30, 30, 140), (40, 110, 30),
                    (110, 40, 40), (60, 30, 90)]
         fg = tuple(int(np.clip(v + rng.integers(-25, 26), 0, 255))
                    for v in palette[int(rng.integers(len(palette)))])
-    if style >= 3 and rng.random() < 0.8:
+    condensed = style >= 3 and rng.random() < 0.8
+    if condensed:
         font = CONDENSED_FONTS_OK[int(rng.integers(len(CONDENSED_FONTS_OK)))]
     else:
         font = MAIN_FONTS_OK[int(rng.integers(len(MAIN_FONTS_OK)))]
+    # style 4: many states' plate lettering draws the digit 1 as a plain bar (the shape of I in
+    # a sans face) and the digit 0 as round as an O; the label keeps the digit.
+    bar_one = style >= 4 and condensed and rng.random() < 0.4
+    round_zero = style >= 4 and rng.random() < 0.2
 
     # Header (state name) and footer (slogan).
     if rng.random() < 0.9:
@@ -290,7 +303,9 @@ def render_us(rng, text, splits, style=1):
     char_h = int(H * (rng.uniform(0.38, 0.56) if style < 3 else rng.uniform(0.40, 0.62)))
     top = int(H * 0.5 - char_h / 2 + rng.integers(-12, 13))
     squash = rng.uniform(0.7, 1.25) if style == 1 else rng.uniform(0.5, 1.1)
-    masks = [text_mask(font, g) for g in groups]
+    drawn = [g.replace("1", "I") if bar_one else g for g in groups]
+    drawn = [g.replace("0", "O") if round_zero else g for g in drawn]
+    masks = [text_mask(font, g) for g in drawn]
     if style >= 3 and rng.random() < 0.3:  # stroke weight: thinner or heavier than the face
         k = int(rng.integers(2, 5))
         op = cv2.erode if rng.random() < 0.5 else cv2.dilate
@@ -305,7 +320,7 @@ def render_us(rng, text, splits, style=1):
     avail = W * rng.uniform(0.75, 0.94)
     if style >= 3:
         # Real plates spread the registration across the plate: often text from edge to edge.
-        avail = W * rng.uniform(0.7, 0.98)
+        avail = W * (rng.uniform(0.7, 0.98) if style == 3 else rng.uniform(0.78, 0.99))
         if total < avail and len(text) >= 5:
             f = min(avail / total, 1.1 / squash, 1.5)
             widths = [int(w * f) for w in widths]

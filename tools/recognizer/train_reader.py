@@ -82,6 +82,12 @@ def main():
     ap.add_argument("--init", default="", help="start from this checkpoint's weights (stage 2)")
     ap.add_argument("--warmup", type=int, default=300)
     ap.add_argument("--tag", default="reader", help="checkpoint name prefix")
+    ap.add_argument("--stop", type=int, default=0,
+                    help="if > 0, stop after this step (the schedule still spans --steps); "
+                         "`TAG_final.pt` then holds that step's weights")
+    ap.add_argument("--ema", type=float, default=0.0,
+                    help="if > 0, measure and save an exponential moving average of the weights "
+                         "(and batch-norm statistics) with this decay per step")
     a = ap.parse_args()
     os.makedirs(a.out, exist_ok=True)
     torch.set_num_threads(a.threads)
@@ -98,6 +104,13 @@ def main():
         model.load_state_dict(ck["model"])
         opt.load_state_dict(ck["opt"])
         step, best = ck["step"], ck.get("best", -1.0)
+    ema = None
+    if a.ema > 0:
+        ema = models.Reader()
+        ema.load_state_dict(model.state_dict())
+        if a.resume and os.path.exists(last) and "ema" in torch.load(last):
+            ema.load_state_dict(torch.load(last)["ema"])
+        ema.train()
     ctc = torch.nn.CTCLoss(blank=models.BLANK, zero_infinity=True)
     meas = load_measure_set(a.measure) if a.measure else None
 
@@ -105,7 +118,7 @@ def main():
                         collate_fn=collate, persistent_workers=a.workers > 0)
     t0, avg, n_ok, n = time.time(), None, 0, 0
     for imgs, targets, lengths, texts in loader:
-        if step >= a.steps:
+        if step >= a.steps or (a.stop > 0 and step >= a.stop):
             break
         # Warm-up, then cosine decay.
         frac = step / a.steps
@@ -121,6 +134,14 @@ def main():
         torch.nn.utils.clip_grad_norm_(model.parameters(), 5.0)
         opt.step()
         step += 1
+        if ema is not None:
+            with torch.no_grad():
+                for e, p in zip(ema.state_dict().values(), model.state_dict().values()):
+                    if e.dtype.is_floating_point:
+                        e.mul_(a.ema).add_(p, alpha=1 - a.ema)
+                    else:
+                        e.copy_(p)
+        kept = ema if ema is not None else model
         avg = loss.item() if avg is None else 0.98 * avg + 0.02 * loss.item()
         got = models.greedy_decode(logits.detach())
         n_ok += sum(g == t for g, t in zip(got, texts))
@@ -130,17 +151,19 @@ def main():
                   f"{(time.time() - t0) / 50:.2f}s/step", flush=True)
             t0, n_ok, n = time.time(), 0, 0
         if meas is not None and (step % a.measure_every == 0 or step == a.steps):
-            acc = measure(model, *meas)
+            acc = measure(kept, *meas)
             print(f"step {step} measured_exact {acc:.4f}", flush=True)
             if acc > best:
                 best = acc
-                torch.save({"model": model.state_dict(), "step": step, "measured": acc},
+                torch.save({"model": kept.state_dict(), "step": step, "measured": acc},
                            os.path.join(a.out, f"{a.tag}_best.pt"))
         if step % a.save_every == 0 or step == a.steps:
             torch.save({"model": model.state_dict(), "opt": opt.state_dict(), "step": step,
-                        "best": best}, last + ".tmp")
+                        "best": best, **({"ema": ema.state_dict()} if ema is not None else {})},
+                       last + ".tmp")
             os.replace(last + ".tmp", last)
-    torch.save({"model": model.state_dict(), "step": step}, os.path.join(a.out, f"{a.tag}_final.pt"))
+    kept = ema if ema is not None else model
+    torch.save({"model": kept.state_dict(), "step": step}, os.path.join(a.out, f"{a.tag}_final.pt"))
     print("done", step, flush=True)
 
 
