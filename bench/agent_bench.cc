@@ -5,7 +5,7 @@
 // Figures: frames decoded per second per core (baseline), the pipeline's CPU per second of
 // video, the motion pass's share (pipeline minus baseline), and how many such cameras one core
 // can watch; then the same for an ALPR camera (the plate engine on every analysed frame while a
-// vehicle is in view) on the demo town's 720p lane close-up. docs/benchmarks.md, "Edge agent".
+// vehicle is in view) on a demo-town ALPR lane at 720p. docs/benchmarks.md, "Edge agent".
 //
 //   agent_bench [--seconds 20] [--fps 15] [--runs 3] [--noise 0..32]
 //
@@ -164,7 +164,7 @@ int main(int argc, char** argv) {
     PrintRow(name, row, fps, KbitPerS(path, static_cast<double>(row.frames) / fps));
   }
 
-  // An ALPR camera: the demo town's lane close-up at 720p, a vehicle every few seconds, the plate
+  // An ALPR camera: a demo-town ALPR lane at 720p, a vehicle every few seconds, the plate
   // engine (committed models) on every analysed frame while one is in view.
   {
     media::TownSimOptions o;
@@ -191,7 +191,7 @@ int main(int argc, char** argv) {
       return std::fprintf(stderr, "%s\n", recognizer.status().ToString().c_str()), 1;
     }
     const Row row = Measure(path, dir + "/outbox", runs, recognizer->get());
-    std::printf("\nALPR camera, 720p lane close-up, %zu vehicles passing in %d s:\n",
+    std::printf("\nALPR camera, 720p lane seen along it, %zu vehicles coming or going in %d s:\n",
                 sim.cameras[0].passes.size(), seconds);
     PrintRow("alpr", row, fps, KbitPerS(path, static_cast<double>(row.frames) / fps));
     std::printf("  plate reads sent: %lld (vehicles passing: %zu)\n",
