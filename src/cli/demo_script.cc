@@ -1,5 +1,7 @@
 #include "cli/demo_script.h"
 
+#include "common/clock.h"
+
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -9,7 +11,6 @@ namespace canvass::cli {
 
 namespace {
 
-constexpr int64_t kMinuteUs = 60'000'000;
 constexpr const char* kLiveResidents[] = {"resident.elm", "resident.oak", "resident.maple"};
 
 std::string CaseNumber(int episode) {

@@ -9,6 +9,12 @@
 
 namespace canvass {
 
+// Lengths of time in the microseconds every timestamp here counts in.
+inline constexpr int64_t kSecondUs = 1'000'000;
+inline constexpr int64_t kMinuteUs = 60 * kSecondUs;
+inline constexpr int64_t kHourUs = 60 * kMinuteUs;
+inline constexpr int64_t kDayUs = 24 * kHourUs;
+
 class Clock {
  public:
   virtual ~Clock() = default;

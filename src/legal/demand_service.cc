@@ -5,6 +5,7 @@
 #include <map>
 #include <set>
 
+#include "common/clock.h"
 #include "common/sha256.h"
 #include "common/time_format.h"
 #include "legal/demand_rules.h"
@@ -14,8 +15,6 @@ namespace json = boost::json;
 
 namespace {
 
-constexpr int64_t kHourUs = 3'600'000'000LL;
-constexpr int64_t kDayUs = 24 * kHourUs;
 
 Status Text(const std::string& v, std::string_view field, size_t lo, size_t hi) {
   if (v.size() < lo || v.size() > hi) {

@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 #include <set>
 
+#include "common/clock.h"
 #include "common/sha256.h"
 #include "common/time_format.h"
 #include "evidence/package.h"
@@ -13,7 +14,6 @@ namespace json = boost::json;
 
 namespace {
 
-constexpr int64_t kHourUs = 3'600'000'000LL;
 constexpr int kMaxClipsPerCamera = 10'000;  // in one production; more is refused, not cut short
 
 std::string CsvField(const std::string& s) {

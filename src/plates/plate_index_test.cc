@@ -1,5 +1,7 @@
 #include "plates/plate_index.h"
 
+#include "common/clock.h"
+
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -12,8 +14,6 @@
 namespace canvass::plates {
 namespace {
 
-constexpr int64_t kMinuteUs = 60'000'000;
-constexpr int64_t kDayUs = 24 * 60 * kMinuteUs;
 constexpr int64_t kT0 = 1'800'000'000'000'000;  // 2027-01-15, in microseconds.
 
 using Mode = PlateSearchMode;

@@ -6,6 +6,7 @@
 #include <set>
 #include <unordered_map>
 
+#include "common/clock.h"
 #include "common/sha256.h"
 #include "common/time_format.h"
 #include "geo/geo.h"
@@ -18,7 +19,6 @@ namespace json = boost::json;
 
 namespace {
 
-constexpr int64_t kDayUs = 86400LL * 1'000'000;
 constexpr size_t kMaxBatch = 1000;
 constexpr size_t kMaxCropBytes = 512 * 1024;
 

@@ -13,12 +13,12 @@
 #include <thread>
 #include <vector>
 
+#include "common/clock.h"
 #include "geo/geo.h"
 
 namespace canvass::requests {
 namespace {
 
-constexpr int64_t kHourUs = 3'600'000'000;
 constexpr int64_t kT0 = 1'800'000'000'000'000;  // 2027-01-15, in microseconds.
 
 // The matching rule written as plainly as possible, to check MatchIndex against.
@@ -177,7 +177,6 @@ TEST(MatchIndex, EarlyClipIsFoundBehindManyLaterOnes) {
   // before the window: the scan of a bucket's clips starts the longest duration before it.
   MatchIndex index;
   LatLng center{35.68, 139.69};
-  constexpr int64_t kMinuteUs = 60'000'000;
   ASSERT_TRUE(index.UpsertCamera("cam", center, true));
   ASSERT_TRUE(index.AddClip("cam", "first", kT0, kT0 + 70 * kMinuteUs));  // A "short" clip.
   ASSERT_TRUE(index.AddClip("cam", "long", kT0, kT0 + 1000 * kHourUs));   // Past 71.6 minutes.

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <map>
 
+#include "common/clock.h"
 #include "common/time_format.h"
 #include "geo/geo.h"
 
@@ -12,7 +13,6 @@ namespace json = boost::json;
 
 namespace {
 
-constexpr int64_t kHourUs = 3600LL * 1'000'000;
 
 bool Printable(std::string_view s, bool allow_newlines) {
   for (unsigned char c : s) {

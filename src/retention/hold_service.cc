@@ -4,6 +4,7 @@
 #include <boost/json.hpp>
 #include <set>
 
+#include "common/clock.h"
 #include "common/time_format.h"
 #include "plates/plate_text.h"
 
@@ -12,7 +13,6 @@ namespace json = boost::json;
 
 namespace {
 
-constexpr int64_t kDayUs = 86'400'000'000LL;
 constexpr size_t kMaxScopeEntries = 1000;  // per list
 
 json::array Strings(const std::vector<std::string>& v) {

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 
+#include "common/clock.h"
 #include "common/time_format.h"
 #include "media/clip_cipher.h"
 #include "retention/hold_rules.h"
@@ -10,7 +11,6 @@
 namespace canvass::retention {
 namespace {
 
-constexpr int64_t kDayUs = 86'400'000'000LL;
 constexpr int64_t kChunkBytes = 1 << 20;
 
 struct Range {

@@ -2,6 +2,8 @@
 // deleted rows from the files (schema/0005_holds.sql; docs/design/retention.md).
 #include "store/sqlite/internal.h"
 
+#include "common/clock.h"
+
 namespace canvass::sqlite {
 
 namespace {
@@ -58,7 +60,6 @@ StatusOr<Hold> OneHold(Connection& c, const std::string& where, const std::strin
   return std::move(one.front());
 }
 
-constexpr int64_t kDayUs = 86'400'000'000LL;
 
 }  // namespace
 
