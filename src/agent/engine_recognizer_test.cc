@@ -92,19 +92,24 @@ std::string WritePassingCar(const std::string& path, const std::string& plate_pn
   return path;
 }
 
+// Runs an alpr camera ("IL" plates) over `video` with the engine and the committed models.
+testing::PipelineRun RunAlprCamera(const std::string& video, const TempDir& dir) {
+  auto recognizer = EngineRecognizer::Open({});
+  EXPECT_TRUE(recognizer.ok()) << recognizer.status().ToString();
+  if (!recognizer.ok()) return {};
+  CameraConfig cam = TestCamera(video);
+  cam.kind = "alpr";
+  cam.reader_token = "cvl_test";
+  cam.plate_state = "IL";
+  return RunPipeline(cam, dir.file("outbox"), recognizer->get());
+}
+
 TEST(EngineRecognizer, ReadsAPlatePassingAnAlprCameraOnce) {
   TempDir dir;
   const std::string video = WritePassingCar(
       dir.file("car.mp4"), std::string(CANVASS_RECOGNIZE_TESTDATA) + "/plate_us_7KQD418.png");
   ASSERT_FALSE(video.empty());
-  auto recognizer = EngineRecognizer::Open({});  // the committed models
-  ASSERT_TRUE(recognizer.ok()) << recognizer.status().ToString();
-
-  CameraConfig cam = TestCamera(video);
-  cam.kind = "alpr";
-  cam.reader_token = "cvl_test";
-  cam.plate_state = "IL";
-  auto run = RunPipeline(cam, dir.file("outbox"), recognizer->get());
+  auto run = RunAlprCamera(video, dir);
 
   std::vector<OutboxItem> batches;
   for (const OutboxItem& item : run.items) {
@@ -159,14 +164,7 @@ TEST(EngineRecognizer, ReadsEveryPassOfTheTownsAlprVideo) {
       << "the test should see vehicles come and go";
   const std::string video = dir.file("alpr.mp4");
   ASSERT_TRUE(media::WriteSyntheticVideo(video, media::CameraVideo(sim, 0)).ok());
-  auto recognizer = EngineRecognizer::Open({});
-  ASSERT_TRUE(recognizer.ok()) << recognizer.status().ToString();
-
-  CameraConfig cam = TestCamera(video);
-  cam.kind = "alpr";
-  cam.reader_token = "cvl_test";
-  cam.plate_state = "IL";
-  auto run = RunPipeline(cam, dir.file("outbox"), recognizer->get());
+  auto run = RunAlprCamera(video, dir);
   std::multiset<std::string> read;
   for (const OutboxItem& item : run.items) {
     if (item.kind != OutboxKind::kPlates) continue;
