@@ -20,43 +20,18 @@
 #include "agent/motion_detector.h"
 #include "agent/outbox.h"
 #include "bench/bench_util.h"
+#include "media/libav_util.h"
 #include "media/synthetic_video.h"
 #include "media/town_sim.h"
 
-extern "C" {
-#include <libavcodec/avcodec.h>
-#include <libavformat/avformat.h>
-}
 
 namespace canvass::bench {
 namespace {
 
 // Baseline: demux and decode every frame, one thread. Returns frames decoded.
 int64_t DecodeOnly(const std::string& path) {
-  AVFormatContext* fmt = nullptr;
-  if (avformat_open_input(&fmt, path.c_str(), nullptr, nullptr) < 0) return -1;
-  avformat_find_stream_info(fmt, nullptr);
-  const int si = av_find_best_stream(fmt, AVMEDIA_TYPE_VIDEO, -1, -1, nullptr, 0);
-  const AVCodec* codec = avcodec_find_decoder(fmt->streams[si]->codecpar->codec_id);
-  AVCodecContext* dec = avcodec_alloc_context3(codec);
-  avcodec_parameters_to_context(dec, fmt->streams[si]->codecpar);
-  dec->thread_count = 1;
-  avcodec_open2(dec, codec, nullptr);
-  AVPacket* pkt = av_packet_alloc();
-  AVFrame* frame = av_frame_alloc();
-  int64_t n = 0;
-  while (av_read_frame(fmt, pkt) >= 0) {
-    if (pkt->stream_index == si) avcodec_send_packet(dec, pkt);
-    av_packet_unref(pkt);
-    while (avcodec_receive_frame(dec, frame) == 0) ++n;
-  }
-  avcodec_send_packet(dec, nullptr);
-  while (avcodec_receive_frame(dec, frame) == 0) ++n;
-  av_frame_free(&frame);
-  av_packet_free(&pkt);
-  avcodec_free_context(&dec);
-  avformat_close_input(&fmt);
-  return n;
+  auto n = media::DecodeEveryFrame(path, [](const AVFrame*) {}, /*threads=*/1);
+  return n.ok() ? *n : -1;
 }
 
 struct PipelineResult {

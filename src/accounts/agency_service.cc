@@ -1,5 +1,6 @@
 #include "accounts/agency_service.h"
 
+#include "common/state_code.h"
 #include "geo/geo.h"
 
 namespace canvass {
@@ -18,8 +19,7 @@ StatusOr<Agency> AgencyService::Create(const Principal& actor, const NewAgency& 
   if (in.name.empty() || in.name.size() > 200) {
     return InvalidArgumentError("agency name must be 1 to 200 bytes");
   }
-  if (in.state.size() != 2 || !std::isupper(static_cast<unsigned char>(in.state[0])) ||
-      !std::isupper(static_cast<unsigned char>(in.state[1]))) {
+  if (!IsStateCode(in.state)) {
     return InvalidArgumentError("state must be a two-letter upper-case code such as IL, got '" +
                                 in.state + "'");
   }

@@ -2,10 +2,10 @@
 
 #include <toml++/toml.h>
 
-#include <cctype>
 #include <set>
 
 #include "common/file_system.h"
+#include "common/state_code.h"
 #include "common/toml_table_reader.h"
 
 namespace canvass::agent {
@@ -52,10 +52,7 @@ Status CheckCamera(const CameraConfig& c, const std::string& where) {
   if (c.kind == "alpr" && c.reader_token.rfind("cvl_", 0) != 0) {
     return InvalidArgumentError(where + ".reader_token (cvl_...) is required for kind alpr");
   }
-  const std::string& st = c.plate_state;
-  const bool state_ok = st.size() == 2 && std::isupper(static_cast<unsigned char>(st[0])) &&
-                        std::isupper(static_cast<unsigned char>(st[1]));
-  if (c.kind == "alpr" && !state_ok) {
+  if (c.kind == "alpr" && !IsStateCode(c.plate_state)) {
     return InvalidArgumentError(where +
                                 ".plate_state (two upper-case letters, the state the camera's "
                                 "plates are recorded as, e.g. \"IL\") is required for kind alpr");

@@ -2,14 +2,11 @@
 
 #include <unistd.h>
 
-#include <cstdio>
-
 #include <opencv2/core.hpp>
 #include <opencv2/imgproc.hpp>
 
 #include "common/time_format.h"
 #include "media/libav_util.h"
-#include "media/remux.h"
 #include "media/video_writer.h"
 
 extern "C" {
@@ -220,15 +217,6 @@ StatusOr<ClipSummary> ClipWriter::Finish() {
     CANVASS_RETURN_IF_ERROR(s.Decode(nullptr));
     if (s.encoder == nullptr) return InternalError("no frame of the clip could be decoded");
     CANVASS_RETURN_IF_ERROR(s.encoder->Finish());
-  }
-  // The recording is fragmented MP4 (readable up to its last fragment if the agent dies
-  // mid-event); the clip sent is an ordinary MP4.
-  const std::string regular = s.path + ".regular.mp4";
-  auto remuxed = media::RemuxToMp4(s.path, regular);
-  if (!remuxed.ok()) return remuxed.status().WithContext("finishing the clip");
-  if (::rename(regular.c_str(), s.path.c_str()) != 0) {
-    ::unlink(regular.c_str());
-    return InternalError("cannot rename " + regular + " to " + s.path);
   }
   s.finished = true;
   return summary_;

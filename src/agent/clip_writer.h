@@ -6,9 +6,10 @@
 // are painted black (Y=16, U=V=128) and the result is encoded to H.264: a zone never reaches a
 // clip, so it never reaches the server.
 //
-// The file is written as fragmented MP4 while recording (a fragment per key frame: a recording
-// cut short by a crash is readable up to its last fragment, and Outbox recovers it) and turned
-// into an ordinary MP4 by Finish (media::RemuxToMp4).
+// The file is fragmented MP4 (a header, then a fragment per key frame, each packet handed to the
+// OS as written): a recording cut short by a crash is readable up to its last fragment, and
+// Outbox recovers it. A finished clip stays fragmented: libavformat (the server's probe, its
+// redaction) and browsers read it as they read any MP4, so it is not rewritten.
 //
 // Timestamps: the clip starts at 0 at its first packet, which must be a key frame.
 // Not thread-safe: one writer per clip, used by one thread.

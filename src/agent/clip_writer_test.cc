@@ -7,11 +7,9 @@
 #include "agent/agent_test_util.h"
 #include "common/time_format.h"
 #include "media/probe.h"
+#include "media/libav_util.h"
 #include "media/synthetic_video.h"
 
-extern "C" {
-#include <libavformat/avformat.h>
-}
 
 namespace canvass::agent {
 namespace {
@@ -35,36 +33,9 @@ media::SyntheticObject MovingBox(int64_t start_ms, int64_t end_ms, double y) {
 
 // Calls `check(frame)` for every decoded frame of the video at `path`; returns the count.
 int ForEachFrame(const std::string& path, const std::function<void(const AVFrame*)>& check) {
-  AVFormatContext* fmt = nullptr;
-  if (avformat_open_input(&fmt, path.c_str(), nullptr, nullptr) < 0) return -1;
-  avformat_find_stream_info(fmt, nullptr);
-  const int si = av_find_best_stream(fmt, AVMEDIA_TYPE_VIDEO, -1, -1, nullptr, 0);
-  const AVCodec* codec = avcodec_find_decoder(fmt->streams[si]->codecpar->codec_id);
-  AVCodecContext* dec = avcodec_alloc_context3(codec);
-  avcodec_parameters_to_context(dec, fmt->streams[si]->codecpar);
-  avcodec_open2(dec, codec, nullptr);
-  AVPacket* pkt = av_packet_alloc();
-  AVFrame* frame = av_frame_alloc();
-  int n = 0;
-  auto drain = [&] {
-    while (avcodec_receive_frame(dec, frame) == 0) {
-      check(frame);
-      ++n;
-      av_frame_unref(frame);
-    }
-  };
-  while (av_read_frame(fmt, pkt) >= 0) {
-    if (pkt->stream_index == si) avcodec_send_packet(dec, pkt);
-    av_packet_unref(pkt);
-    drain();
-  }
-  avcodec_send_packet(dec, nullptr);
-  drain();
-  av_frame_free(&frame);
-  av_packet_free(&pkt);
-  avcodec_free_context(&dec);
-  avformat_close_input(&fmt);
-  return n;
+  auto n = media::DecodeEveryFrame(path, check);
+  EXPECT_TRUE(n.ok()) << n.status().ToString();
+  return n.ok() ? static_cast<int>(*n) : -1;
 }
 
 const OutboxItem* First(const std::vector<OutboxItem>& items, OutboxKind kind) {

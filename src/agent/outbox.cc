@@ -71,6 +71,26 @@ StatusOr<OutboxItem> Parse(const std::string& text) {
   }
 }
 
+// What NoteRecording wrote beside a recording.
+struct RecordingNote {
+  std::string camera;
+  int64_t started_at_us = 0;
+  bool e2ee = false;
+};
+
+StatusOr<RecordingNote> ParseRecordingNote(const std::string& text) {
+  boost::system::error_code ec;
+  json::value v = json::parse(text, ec);
+  if (ec || !v.is_object()) return DataLossError("not JSON");
+  try {
+    const json::object& o = v.as_object();
+    return RecordingNote{std::string(o.at("camera").as_string()),
+                         o.at("started_at_us").to_number<int64_t>(), o.at("e2ee").as_bool()};
+  } catch (const std::exception& e) {
+    return DataLossError(e.what());
+  }
+}
+
 }  // namespace
 
 std::string OutboxKindName(OutboxKind kind) {
@@ -163,21 +183,14 @@ Status Outbox::RecoverRecordings() {
     const std::string note = Path("tmp", f);
     const std::string recording = note.substr(0, note.size() - 5);
     if (!fs_->Exists(recording)) continue;  // its first packet never reached the disk
-    std::string camera;
-    int64_t started_at_us = 0;
-    bool e2ee = false;
-    try {
-      auto text = fs_->ReadFile(note);
-      if (!text.ok()) throw std::runtime_error(std::string(text.status().message()));
-      const json::object o = json::parse(*text).as_object();
-      camera = std::string(o.at("camera").as_string());
-      started_at_us = o.at("started_at_us").to_number<int64_t>();
-      e2ee = o.at("e2ee").as_bool();
-    } catch (const std::exception& e) {
+    auto text = fs_->ReadFile(note);
+    auto parsed = text.ok() ? ParseRecordingNote(*text) : StatusOr<RecordingNote>(text.status());
+    if (!parsed.ok()) {
       spdlog::error("outbox: the note of the interrupted recording {} is damaged ({}); it is lost",
-                    f, e.what());
+                    f, parsed.status().message());
       continue;
     }
+    const auto& [camera, started_at_us, e2ee] = *parsed;
     const std::string whole = recording + ".recovered.mp4";
     auto remuxed = media::RemuxToMp4(recording, whole);
     if (!remuxed.ok()) {

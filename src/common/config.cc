@@ -2,12 +2,12 @@
 
 #include <toml++/toml.h>
 
-#include <cctype>
 #include <charconv>
 #include <limits>
 #include <set>
 
 #include "common/toml_table_reader.h"
+#include "common/state_code.h"
 
 namespace canvass {
 namespace {
@@ -312,9 +312,7 @@ Status Config::Validate() const {
       Range("audit.checkpoint_interval_ms", audit.checkpoint_interval_ms, 10, 600'000));
   CANVASS_RETURN_IF_ERROR(ValidateRequestRules(requests.rules, "requests"));
   for (const auto& [state, rules] : requests.states) {
-    bool code = state.size() == 2 && std::isupper(static_cast<unsigned char>(state[0])) &&
-                std::isupper(static_cast<unsigned char>(state[1]));
-    if (!code) {
+    if (!IsStateCode(state)) {
       return InvalidArgumentError("config section [requests.states." + state +
                                   "] must name a two-letter upper-case state code");
     }
@@ -322,8 +320,7 @@ Status Config::Validate() const {
   }
   CANVASS_RETURN_IF_ERROR(Range("plates.retention_days", plates.rules.retention_days, 1, 3650));
   for (const auto& [state, rules] : plates.states) {
-    if (state.size() != 2 || !std::isupper(static_cast<unsigned char>(state[0])) ||
-        !std::isupper(static_cast<unsigned char>(state[1]))) {
+    if (!IsStateCode(state)) {
       return InvalidArgumentError("config section [plates.states." + state +
                                   "] must name a two-letter upper-case state code");
     }

@@ -6,8 +6,11 @@
 // Thread-safety: all functions are safe to call from any thread.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
+
+#include "common/status.h"
 
 extern "C" {
 #include <libavcodec/avcodec.h>
@@ -23,6 +26,13 @@ void QuietLibavLogging();
 
 // The text libav gives for an AVERROR code, e.g. "Invalid data found when processing input".
 std::string AvErrorString(int av_error);
+
+// Demuxes and decodes every frame of the file's best video stream with `threads` decoder threads
+// (0: libav's choice), calling `each` on each frame (borrowed for the call). Returns the number
+// of frames decoded. For tests and benchmarks that look at or time a whole file's pictures.
+StatusOr<int64_t> DecodeEveryFrame(const std::string& path,
+                                   const std::function<void(const AVFrame*)>& each,
+                                   int threads = 0);
 
 struct AvCodecContextDeleter {
   void operator()(AVCodecContext* c) const { avcodec_free_context(&c); }

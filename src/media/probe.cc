@@ -242,4 +242,13 @@ std::string ContainerFileExtension(std::string_view container) {
   return ".bin";
 }
 
+std::string ContainerMimeType(std::string_view container) {
+  if (container == "mp4") return "video/mp4";
+  if (container == "mov") return "video/quicktime";
+  if (container == "matroska") return "video/x-matroska";
+  if (container == "mpegts") return "video/mp2t";
+  if (container == "avi") return "video/x-msvideo";
+  return "application/octet-stream";
+}
+
 }  // namespace canvass::media

@@ -56,5 +56,8 @@ StatusOr<VideoInfo> ProbeVideoFile(const std::string& path);
 
 // The file name extension for a container as probed ("mp4" -> ".mp4"; unknown: ".bin").
 std::string ContainerFileExtension(std::string_view container);
+// The MIME type for a container as probed ("mp4" -> "video/mp4"; unknown:
+// "application/octet-stream").
+std::string ContainerMimeType(std::string_view container);
 
 }  // namespace canvass::media

@@ -265,5 +265,13 @@ TEST(ProbeTest, ProbesEncryptedClipThroughClipReader) {
   EXPECT_EQ(bad.status().code(), Code::kDataLoss);
 }
 
+TEST(ProbeTest, ContainerNamesMapToOneExtensionAndMimeType) {
+  EXPECT_EQ(ContainerFileExtension("mov"), ".mov");
+  EXPECT_EQ(ContainerMimeType("mov"), "video/quicktime");
+  EXPECT_EQ(ContainerMimeType("avi"), "video/x-msvideo");
+  EXPECT_EQ(ContainerFileExtension("flv"), ".bin");
+  EXPECT_EQ(ContainerMimeType("flv"), "application/octet-stream");
+}
+
 }  // namespace
 }  // namespace canvass::media

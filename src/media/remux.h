@@ -2,9 +2,9 @@
 //
 // The agent records clips as fragmented MP4 (a header first, then self-contained fragments, one
 // per key frame), so that a recording cut short by a crash or a power cut is readable up to its
-// last complete fragment; this turns such a file, finished or cut short, into the ordinary MP4
-// (one index at the end) the server and every player expect. A file cut inside a fragment is
-// copied up to the last packet that could be read.
+// last complete fragment; this turns such a cut-short file into a whole, ordinary MP4 (one index
+// at the end), dropping the torn fragment at its end: everything up to the last packet that
+// could be read is copied.
 //
 // Thread-safety: safe to call from any thread.
 #pragma once

@@ -2,6 +2,8 @@
 
 #include <vector>
 
+#include "common/state_code.h"
+
 namespace canvass::plates {
 
 StatusOr<std::string> NormalizePlate(std::string_view raw) {
@@ -26,8 +28,7 @@ StatusOr<std::string> NormalizePlate(std::string_view raw) {
 }
 
 Status ValidateRegion(std::string_view region) {
-  if (region.size() != 2 || region[0] < 'A' || region[0] > 'Z' || region[1] < 'A' ||
-      region[1] > 'Z') {
+  if (!IsStateCode(region)) {
     return InvalidArgumentError("state '" + std::string(region.substr(0, 10)) +
                                 "' must be a two-letter upper-case code (e.g. IL)");
   }

@@ -2,7 +2,7 @@
 // messages, the policy decision table, times.
 import { ComponentChildren, JSX } from "preact";
 import { useEffect, useState } from "preact/hooks";
-import { ApiError, Decision, Json } from "./api";
+import { ApiError, Decision, get, Json } from "./api";
 
 let nextId = 0;
 export function useId(prefix: string): string {
@@ -188,4 +188,22 @@ export function PageTitle(props: { children: string }) {
     document.title = props.children + " · Canvass";
   }, [props.children]);
   return <h1 tabIndex={-1} id="page-title">{props.children}</h1>;
+}
+
+type FieldAttrs = Parameters<Parameters<typeof Field>[0]["children"]>[0];
+
+// A <select> of the deployment's agencies (the public transparency list), for a Field; `empty`
+// labels the choice of none.
+export function AgencySelect(props: { attrs: FieldAttrs; value: string; onChange: (id: string) => void; empty: string }) {
+  const agencies = useLoad(() => get("/api/v1/public/plates/transparency"));
+  return (
+    <select {...props.attrs} value={props.value} onChange={(e) => props.onChange(e.currentTarget.value)}>
+      <option value="">{props.empty}</option>
+      {(agencies.data?.agencies ?? []).map((x: Json) => (
+        <option key={x.agency_id} value={x.agency_id}>
+          {x.agency}
+        </option>
+      ))}
+    </select>
+  );
 }

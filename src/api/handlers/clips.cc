@@ -7,6 +7,7 @@
 #include "api/services.h"
 #include "api/wire/wire.h"
 #include "common/time_format.h"
+#include "media/probe.h"
 
 namespace canvass::api {
 namespace json = boost::json;
@@ -63,14 +64,8 @@ bool ParseRange(const std::string& h, int64_t size, int64_t* first, int64_t* las
   return *first <= *last && *first < size;
 }
 
-const char* ContentTypeFor(const Clip& clip) {
-  if (clip.e2ee) return "application/octet-stream";
-  if (clip.container == "mp4") return "video/mp4";
-  if (clip.container == "mov") return "video/quicktime";
-  if (clip.container == "matroska") return "video/x-matroska";
-  if (clip.container == "avi") return "video/x-msvideo";
-  if (clip.container == "mpegts") return "video/mp2t";
-  return "application/octet-stream";
+std::string ContentTypeFor(const Clip& clip) {
+  return clip.e2ee ? "application/octet-stream" : media::ContainerMimeType(clip.container);
 }
 
 StatusOr<Response> Content(Context& c) {

@@ -20,11 +20,7 @@ StatusOr<Response> Content(Context& c) {
   auto mu = std::make_shared<std::mutex>();
   Response r;
   const std::string& container = content.item.container;
-  r.content_type = container == "mp4"        ? "video/mp4"
-                   : container == "mov"      ? "video/quicktime"
-                   : container == "matroska" ? "video/x-matroska"
-                   : container == "mpegts"   ? "video/mp2t"
-                                             : "application/octet-stream";
+  r.content_type = media::ContainerMimeType(container);
   r.AddHeader("ETag", "\"" + content.item.content_sha256 + "\"");
   r.AddHeader("X-Content-SHA256", content.item.content_sha256);
   r.AddHeader("Content-Disposition", std::string(download ? "attachment" : "inline") +

@@ -3,7 +3,7 @@
 import { useState } from "preact/hooks";
 import { ApiError, download, get, Json, post, qs, saveBlob, sendBytes } from "../api";
 import { Link, navigate } from "../router";
-import { ErrorBox, Field, fromLocalInput, Loading, Notice, PageTitle, Progress, relative, Status, Time, useLoad } from "../ui";
+import { AgencySelect, ErrorBox, Field, fromLocalInput, Loading, Notice, PageTitle, Progress, relative, Status, Time, useLoad } from "../ui";
 
 const TYPES = ["subpoena", "court_order", "search_warrant", "preservation"];
 
@@ -140,7 +140,6 @@ export function Demands() {
 const DEMAND_FIELDS = ["type", "agency_id", "issuing_authority", "docket_number", "case_number", "issued_at", "nondisclosure_until", "scope", "authorized"];
 
 export function NewDemand() {
-  const agencies = useLoad(() => get("/api/v1/public/plates/transparency"));
   const [f, setF] = useState({ type: "subpoena", agency_id: "", issuing_authority: "", docket_number: "", case_number: "", issued_at: "", nondisclosure_until: "" });
   const [scope, setScope] = useState<ScopeDraft>(emptyScope());
   const [sameAuthorized, setSame] = useState(true);
@@ -202,16 +201,7 @@ export function NewDemand() {
               )}
             </Field>
             <Field label="Requesting agency" required error={fe("agency_id")}>
-              {(a) => (
-                <select {...a} value={f.agency_id} onChange={(e) => set("agency_id", e.currentTarget.value)}>
-                  <option value="">Choose…</option>
-                  {(agencies.data?.agencies ?? []).map((x: Json) => (
-                    <option key={x.agency_id} value={x.agency_id}>
-                      {x.agency}
-                    </option>
-                  ))}
-                </select>
-              )}
+              {(a) => <AgencySelect attrs={a} value={f.agency_id} onChange={(v) => set("agency_id", v)} empty="Choose…" />}
             </Field>
             <Field label="Issuing authority" required error={fe("issuing_authority")}>
               {(a) => <input {...a} value={f.issuing_authority} onInput={(e) => set("issuing_authority", e.currentTarget.value)} />}

@@ -7,7 +7,7 @@ import { Bar, BarChart } from "../charts";
 import { MapView } from "../map";
 import { Link, navigate, query } from "../router";
 import { useSession } from "../session";
-import { Count, ErrorBox, Field, Loading, PageTitle, Status, Time, useLoad } from "../ui";
+import { AgencySelect, Count, ErrorBox, Field, Loading, PageTitle, Status, Time, useLoad } from "../ui";
 
 export function Home() {
   const s = useSession();
@@ -192,7 +192,6 @@ export function Reports() {
   const [agency, setAgency] = useState(query("agency"));
   const [draft, setDraft] = useState(period);
   const [err, setErr] = useState("");
-  const agencies = useAgencies();
   return (
     <>
       <PageTitle>Transparency report</PageTitle>
@@ -213,16 +212,7 @@ export function Reports() {
           {(a) => <input {...a} value={draft} onInput={(e) => setDraft(e.currentTarget.value)} />}
         </Field>
         <Field label="Agency">
-          {(a) => (
-            <select {...a} value={agency} onChange={(e) => setAgency(e.currentTarget.value)}>
-              <option value="">Whole deployment</option>
-              {(agencies.data?.agencies ?? []).map((x: Json) => (
-                <option key={x.agency_id} value={x.agency_id}>
-                  {x.agency}
-                </option>
-              ))}
-            </select>
-          )}
+          {(a) => <AgencySelect attrs={a} value={agency} onChange={setAgency} empty="Whole deployment" />}
         </Field>
         <button type="submit">Show</button>
       </form>
