@@ -87,9 +87,17 @@ void UsCrops(Engine& engine, const fs::path& dir, bool verbose) {
     bool ok = r->text == plate;
     exact += ok;
     for (const auto& c : r->candidates) in_candidates += c.text == plate;
-    if (verbose && !ok)
-      std::printf("  us miss %-14s truth %-10s read %s\n", file.c_str(), plate.c_str(),
-                  r->text.c_str());
+    if (verbose && !ok) {
+      std::string others;
+      for (size_t k = 1; k < std::min<size_t>(r->candidates.size(), 5); ++k) {
+        char buf[48];
+        std::snprintf(buf, sizeof buf, " %s %.3f", r->candidates[k].text.c_str(),
+                      r->candidates[k].confidence);
+        others += buf;
+      }
+      std::printf("  us miss %-14s truth %-10s read %-10s %.3f |%s\n", file.c_str(),
+                  plate.c_str(), r->text.c_str(), r->confidence, others.c_str());
+    }
   }
   double pct = n ? 100.0 * exact / n : 0;
   std::printf(
@@ -126,12 +134,13 @@ void EuScenes(Engine& engine, const fs::path& dir, bool verbose) {
     if (!plates.ok()) continue;
     bool f = false, ok = false;
     std::string got;
+    Box got_box;
     for (const auto& p : *plates) {
       if (Iou(p.box, truth) < 0.3) {
         ++others;
         continue;
       }
-      if (!f) got = p.text;
+      if (!f) got = p.text, got_box = p.box;
       f = true;
       if (p.text == plate) ok = true, got = p.text;
     }
@@ -140,8 +149,13 @@ void EuScenes(Engine& engine, const fs::path& dir, bool verbose) {
     auto fix = kEuLabelFixes.find(plate);
     if (!ok && fix != kEuLabelFixes.end() && got == fix->second) ++read_fixed_label;
     if (verbose && !ok) {
-      std::printf("  eu miss %-14s truth %-9s %s %s\n", name.c_str(), plate.c_str(),
-                  f ? "read" : "not found;", f ? got.c_str() : "");
+      if (f) {
+        std::printf("  eu miss %-14s truth %-9s read %-9s box %d %d %d %d (truth %d %d %d %d)\n",
+                    name.c_str(), plate.c_str(), got.c_str(), got_box.x, got_box.y, got_box.w,
+                    got_box.h, truth.x, truth.y, truth.w, truth.h);
+      } else {
+        std::printf("  eu miss %-14s truth %-9s not found\n", name.c_str(), plate.c_str());
+      }
     }
     // Speed on the same scene as a 1280x720 frame.
     cv::Mat m(img->height, img->width, CV_8UC3, img->bgr.data());
@@ -180,7 +194,7 @@ int main(int argc, char** argv) {
   std::string datasets = std::string(CANVASS_SOURCE_DIR) + "/../shared/datasets";
   std::string models;
   int threads = 1;
-  int reads = 1;
+  int reads = canvass::recognize::EngineOptions{}.reads_per_plate;
   double min_confidence = canvass::recognize::EngineOptions{}.min_confidence;
   bool verbose = false;
   for (int i = 1; i < argc; ++i) {

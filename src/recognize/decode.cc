@@ -190,4 +190,25 @@ std::vector<TextCandidate> RankReadings(const std::vector<CharSlot>& slots, Regi
   return out;
 }
 
+std::vector<TextCandidate> PoolReadings(const std::vector<std::vector<TextCandidate>>& readings,
+                                        int max_candidates) {
+  std::map<std::string, double> best;
+  for (const auto& cut : readings) {
+    for (const TextCandidate& c : cut) {
+      auto [it, inserted] = best.emplace(c.text, c.confidence);
+      if (!inserted) it->second = std::max(it->second, c.confidence);
+    }
+  }
+  std::vector<TextCandidate> out;
+  out.reserve(best.size());
+  for (const auto& [text, conf] : best) out.push_back({text, conf});
+  std::sort(out.begin(), out.end(), [](const TextCandidate& a, const TextCandidate& b) {
+    return a.confidence != b.confidence ? a.confidence > b.confidence : a.text < b.text;
+  });
+  if (out.size() > static_cast<size_t>(std::max(0, max_candidates))) {
+    out.resize(std::max(0, max_candidates));
+  }
+  return out;
+}
+
 }  // namespace canvass::recognize

@@ -37,6 +37,13 @@ std::vector<CharSlot> BestPathSlots(const float* probs, int columns);
 std::vector<TextCandidate> RankReadings(const std::vector<CharSlot>& slots, Region region,
                                         int max_candidates);
 
+// One ranking from the readings of several cuts of the same plate: a text's confidence is the
+// highest any cut gave it; best first (ties by text), at most `max_candidates`. The most
+// confident cut is usually the one that neither cuts into the characters nor takes in clutter
+// beside them; averaging instead penalised a text that only the better cut read.
+std::vector<TextCandidate> PoolReadings(const std::vector<std::vector<TextCandidate>>& readings,
+                                        int max_candidates);
+
 // True when `text` fits one of the region's formats (e.g. "LLDDDLL" for Slovakia: L a letter,
 // D a digit).
 bool FitsRegionFormat(std::string_view text, Region region);

@@ -106,6 +106,30 @@ TEST(RankReadings, CandidatesAreDistinctRankedAndBounded) {
   }
 }
 
+TEST(PoolReadings, TakesEachTextsBestCutAndRanksByIt) {
+  // The tight cut lost the last characters; the wider cut read them. Averaging would rank the
+  // tight cut's reading first (0.45 against 0.4); the best cut's confidence ranks the full one.
+  std::vector<std::vector<TextCandidate>> cuts = {
+      {{"RK619", 0.6}, {"RK619AS", 0.1}},
+      {{"RK619AS", 0.7}, {"RK619", 0.3}, {"RK6I9AS", 0.05}},
+  };
+  auto r = PoolReadings(cuts, 10);
+  ASSERT_EQ(r.size(), 3u);
+  EXPECT_EQ(r[0].text, "RK619AS");
+  EXPECT_DOUBLE_EQ(r[0].confidence, 0.7);
+  EXPECT_EQ(r[1].text, "RK619");
+  EXPECT_DOUBLE_EQ(r[1].confidence, 0.6);
+  EXPECT_EQ(r[2].text, "RK6I9AS");
+  EXPECT_EQ(PoolReadings(cuts, 1).size(), 1u);
+  EXPECT_TRUE(PoolReadings({}, 5).empty());
+}
+
+TEST(PoolReadings, TiesGoByText) {
+  auto r = PoolReadings({{{"B2", 0.5}}, {{"A1", 0.5}}}, 10);
+  ASSERT_EQ(r.size(), 2u);
+  EXPECT_EQ(r[0].text, "A1");
+}
+
 TEST(FitsRegionFormat, KnowsSlovakAndUsSerials) {
   EXPECT_TRUE(FitsRegionFormat("BA123AB", Region::kEu));
   EXPECT_FALSE(FitsRegionFormat("BA1238B", Region::kEu));

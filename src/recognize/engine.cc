@@ -35,8 +35,12 @@ constexpr float kCropGrowW = 1.04f, kCropGrowH = 1.09f;
 // the last character, and the reader, trained mostly on cuts with some margin, tends to drop a
 // character that touches the picture's edge.
 constexpr double kCropPadW = 0.03;
-// A window is a plate when the finder says so with at least this probability.
+// A window is a plate when the finder says so with at least this probability, averaged over its
+// two looks. The first look (at the candidate finder's box) only needs kMinFirstLook: a window
+// cut off-centre from a plate, which the finder is less sure of, still gets the second look,
+// centred on the box the finder drew.
 constexpr float kMinPlateProbability = 0.5f;
+constexpr float kMinFirstLook = 0.3f;
 
 // The picture inside `rect` (rotated), upright, resized to `out` (area averaging when shrinking).
 cv::Mat CropRotated(const cv::Mat& grey, const cv::RotatedRect& rect, cv::Size out) {
@@ -201,22 +205,12 @@ struct Engine::Impl {
     return RankReadings(BestPathSlots(probs.data(), columns), region, options.max_candidates);
   }
 
-  // Reads several cuts of one plate and pools the readings: a text's confidence is its mean over
-  // the cuts (0 for a cut that did not propose it).
+  // Reads several cuts of one plate and pools their readings (PoolReadings).
   std::vector<TextCandidate> ReadPooled(const std::vector<cv::Mat>& cuts, Region region) {
     if (cuts.size() == 1) return Read(cuts[0], region);
-    std::map<std::string, double> sum;
-    for (const cv::Mat& cut : cuts) {
-      for (const TextCandidate& c : Read(cut, region)) sum[c.text] += c.confidence / cuts.size();
-    }
-    std::vector<TextCandidate> out;
-    for (const auto& [text, conf] : sum) out.push_back({text, conf});
-    std::sort(out.begin(), out.end(), [](const TextCandidate& a, const TextCandidate& b) {
-      return a.confidence != b.confidence ? a.confidence > b.confidence : a.text < b.text;
-    });
-    if (out.size() > static_cast<size_t>(options.max_candidates))
-      out.resize(options.max_candidates);
-    return out;
+    std::vector<std::vector<TextCandidate>> readings;
+    for (const cv::Mat& cut : cuts) readings.push_back(Read(cut, region));
+    return PoolReadings(readings, options.max_candidates);
   }
 };
 
@@ -296,7 +290,7 @@ std::vector<PlateResult> Engine::RecognizeUnchecked(const Image& image, Region r
   std::vector<cv::RotatedRect> again;
   std::vector<float> first_p;
   for (const Verdict& v : first) {
-    if (v.probability < kMinPlateProbability) continue;
+    if (v.probability < kMinFirstLook) continue;
     again.push_back(Grow(v.plate, kWindowGrowW, kWindowGrowH));
     first_p.push_back(v.probability);
   }
