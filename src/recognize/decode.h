@@ -37,8 +37,8 @@ std::vector<CharSlot> BestPathSlots(const float* probs, int columns);
 std::vector<TextCandidate> RankReadings(const std::vector<CharSlot>& slots, Region region,
                                         int max_candidates);
 
-// One ranking from the readings of several cuts of the same plate: a text's confidence is the
-// highest any cut gave it; best first (ties by text), at most `max_candidates`. The most
+// One ranking from several readings of the same plate (each cut of it, by each reader): a text's
+// confidence is the highest any reading gave it; best first (ties by text), at most `max_candidates`. The most
 // confident cut is usually the one that neither cuts into the characters nor takes in clutter
 // beside them; averaging instead penalised a text that only the better cut read.
 std::vector<TextCandidate> PoolReadings(const std::vector<std::vector<TextCandidate>>& readings,

@@ -144,7 +144,9 @@ struct Verdict {
 
 struct Engine::Impl {
   EngineOptions options;
-  cv::dnn::Net reader;
+  // reader.onnx, then reader2.onnx, reader3.onnx, ... where present: readers trained on
+  // different synthetic data err on different plates, and each cut is read by all of them.
+  std::vector<cv::dnn::Net> readers;
   cv::dnn::Net finder;
 
   // The finder's verdict on each window: plate probability and the plate's rectangle.
@@ -178,39 +180,48 @@ struct Engine::Impl {
     return out;
   }
 
-  // Reads an upright grey plate crop of any size.
-  std::vector<TextCandidate> Read(const cv::Mat& crop, Region region) {
-    cv::Mat input = crop;
-    if (crop.cols != kReaderW || crop.rows != kReaderH) {
-      cv::resize(crop, input, cv::Size(kReaderW, kReaderH), 0, 0,
-                 crop.cols > kReaderW ? cv::INTER_AREA : cv::INTER_LINEAR);
-    }
-    cv::Mat blob = cv::dnn::blobFromImage(Standardise(input));
-    reader.setInput(blob);
-    cv::Mat out = reader.forward();  // [1, 37, 1, T]
-    const int columns = out.size[3];
-    const float* logits = out.ptr<float>();
-    std::vector<float> probs(static_cast<size_t>(columns) * kClasses);
-    for (int t = 0; t < columns; ++t) {
-      float mx = -1e30f;
-      for (int c = 0; c < kClasses; ++c) mx = std::max(mx, logits[c * columns + t]);
-      float sum = 0;
-      for (int c = 0; c < kClasses; ++c) {
-        float e = std::exp(logits[c * columns + t] - mx);
-        probs[t * kClasses + c] = e;
-        sum += e;
+  // Every reader's readings of each upright grey plate crop (any size), one list per reader and
+  // crop; the crops go through each network in one batch.
+  std::vector<std::vector<TextCandidate>> Read(const std::vector<cv::Mat>& crops, Region region) {
+    std::vector<cv::Mat> inputs;
+    for (const cv::Mat& crop : crops) {
+      cv::Mat input = crop;
+      if (crop.cols != kReaderW || crop.rows != kReaderH) {
+        cv::resize(crop, input, cv::Size(kReaderW, kReaderH), 0, 0,
+                   crop.cols > kReaderW ? cv::INTER_AREA : cv::INTER_LINEAR);
       }
-      for (int c = 0; c < kClasses; ++c) probs[t * kClasses + c] /= sum;
+      inputs.push_back(Standardise(input));
     }
-    return RankReadings(BestPathSlots(probs.data(), columns), region, options.max_candidates);
+    cv::Mat blob = cv::dnn::blobFromImages(inputs);
+    std::vector<std::vector<TextCandidate>> out;
+    for (cv::dnn::Net& reader : readers) {
+      reader.setInput(blob);
+      cv::Mat logits = reader.forward();  // [N, 37, 1, T]
+      const int columns = logits.size[3];
+      for (size_t i = 0; i < crops.size(); ++i) {
+        const float* l = logits.ptr<float>() + i * kClasses * columns;
+        std::vector<float> probs(static_cast<size_t>(columns) * kClasses);
+        for (int t = 0; t < columns; ++t) {
+          float mx = -1e30f;
+          for (int c = 0; c < kClasses; ++c) mx = std::max(mx, l[c * columns + t]);
+          float sum = 0;
+          for (int c = 0; c < kClasses; ++c) {
+            float e = std::exp(l[c * columns + t] - mx);
+            probs[t * kClasses + c] = e;
+            sum += e;
+          }
+          for (int c = 0; c < kClasses; ++c) probs[t * kClasses + c] /= sum;
+        }
+        out.push_back(
+            RankReadings(BestPathSlots(probs.data(), columns), region, options.max_candidates));
+      }
+    }
+    return out;
   }
 
-  // Reads several cuts of one plate and pools their readings (PoolReadings).
+  // Reads several cuts of one plate with every reader and pools the readings (PoolReadings).
   std::vector<TextCandidate> ReadPooled(const std::vector<cv::Mat>& cuts, Region region) {
-    if (cuts.size() == 1) return Read(cuts[0], region);
-    std::vector<std::vector<TextCandidate>> readings;
-    for (const cv::Mat& cut : cuts) readings.push_back(Read(cut, region));
-    return PoolReadings(readings, options.max_candidates);
+    return PoolReadings(Read(cuts, region), options.max_candidates);
   }
 };
 
@@ -227,7 +238,14 @@ StatusOr<std::unique_ptr<Engine>> Engine::Open(const EngineOptions& options) {
   if (impl->options.reads_per_plate < 1 || impl->options.reads_per_plate > 4) {
     return InvalidArgumentError("reads_per_plate must be 1 to 4");
   }
-  CANVASS_ASSIGN_OR_RETURN(impl->reader, LoadNet(impl->options.model_dir, "reader.onnx"));
+  CANVASS_ASSIGN_OR_RETURN(cv::dnn::Net first, LoadNet(impl->options.model_dir, "reader.onnx"));
+  impl->readers.push_back(std::move(first));
+  for (int n = 2;; ++n) {
+    std::string name = "reader" + std::to_string(n) + ".onnx";
+    if (!std::filesystem::exists(std::filesystem::path(impl->options.model_dir) / name)) break;
+    CANVASS_ASSIGN_OR_RETURN(cv::dnn::Net more, LoadNet(impl->options.model_dir, name));
+    impl->readers.push_back(std::move(more));
+  }
   CANVASS_ASSIGN_OR_RETURN(impl->finder, LoadNet(impl->options.model_dir, "finder.onnx"));
   return std::unique_ptr<Engine>(new Engine(std::move(impl)));
 }

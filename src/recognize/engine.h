@@ -2,9 +2,10 @@
 //
 // The pipeline (docs/design/recognize.md): a classical candidate finder (vertical edges, Otsu,
 // morphological closing) proposes boxes; a tiny CNN (finder.onnx) accepts or rejects each and
-// tightens it; the plate is cut out, deskewed and read by a small CNN trained with CTC
-// (reader.onnx); plate-format rules of the region fix confusable characters by position and rank
-// the candidate readings. Both networks run through OpenCV's dnn module.
+// tightens it; the plate is cut out, deskewed and read by small CNNs trained with CTC
+// (reader.onnx, and reader2.onnx where present); plate-format rules of the region fix confusable
+// characters by position and rank the candidate readings. The networks run through OpenCV's dnn
+// module.
 //
 // Usage:
 //   CANVASS_ASSIGN_OR_RETURN(std::unique_ptr<recognize::Engine> engine,
@@ -62,15 +63,17 @@ struct PlateResult {
 };
 
 struct EngineOptions {
-  // Holds reader.onnx and finder.onnx. Empty: DefaultModelDir().
+  // Holds reader.onnx and finder.onnx, and optionally more readers (reader2.onnx,
+  // reader3.onnx, ...) whose readings are pooled with the first's. Empty: DefaultModelDir().
   std::string model_dir;
   // Readings per plate in PlateResult::candidates.
   int max_candidates = 10;
   // Plates whose best reading is less sure than this are not reported.
   double min_confidence = 0.1;
-  // Cuts of each plate the reader reads (with different margins), pooled into one ranking (a
-  // text's confidence is the best any cut gave it). Each cut costs about 2 ms a plate; a second
-  // cut gains about 2 points on the real US crops and 3 EU scenes in 108 (docs/benchmarks.md).
+  // Cuts of each plate (with different margins) that every reader of the model directory reads,
+  // pooled into one ranking (a text's confidence is the best any reading gave it). Each cut
+  // costs about 2 ms a plate per reader; a second cut gains about 2 points on the real US crops
+  // and 3 EU scenes in 108 (docs/benchmarks.md).
   int reads_per_plate = 2;
   // Candidate boxes the finder CNN looks at per picture (the most edge-dense first); bounds the
   // cost of a cluttered frame.

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <fstream>
 #include <opencv2/core.hpp>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
@@ -185,6 +186,36 @@ TEST(EngineOpen, MissingModelSaysHowToMakeIt) {
   ASSERT_FALSE(e.ok());
   EXPECT_EQ(e.status().code(), Code::kNotFound);
   EXPECT_NE(e.status().message().find("make train-recognizer"), std::string::npos);
+}
+
+// More readers in the model directory (reader2.onnx, ...) are loaded and read with: a broken one
+// stops Open with a message naming it; a good one reads like the first.
+TEST(EngineOpen, LoadsEveryReaderOfTheModelDirectory) {
+  fs::path dir = fs::path(testing::TempDir()) / "recognize-two-readers";
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  for (const char* name : {"reader.onnx", "finder.onnx"}) {
+    fs::copy_file(fs::path(DefaultModelDir()) / name, dir / name);
+  }
+  {
+    std::ofstream broken(dir / "reader2.onnx", std::ios::binary);
+    broken << "not a network";
+  }
+  auto bad = Engine::Open({.model_dir = dir.string()});
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.status().message().find("reader2.onnx"), std::string::npos)
+      << bad.status().message();
+
+  fs::remove(dir / "reader2.onnx");
+  fs::copy_file(dir / "reader.onnx", dir / "reader2.onnx");
+  auto two = Engine::Open({.model_dir = dir.string()});
+  ASSERT_TRUE(two.ok()) << two.status().message();
+  for (const Fixture& f : Plates()) {
+    auto r = (*two)->ReadCrop(View(f.bgr), f.region);
+    ASSERT_TRUE(r.ok());
+    EXPECT_EQ(r->text, f.text);
+  }
+  fs::remove_all(dir);
 }
 
 }  // namespace
