@@ -174,7 +174,8 @@ def _crop_quad(img, quad, out_w, out_h):
 def reader_sample(seed, i, style=1):
     rng = rng_for(seed, "reader" if style == 1 else f"reader{style}", i)
     region = "us" if rng.random() < 0.7 else "eu"
-    plate, text, corners = render.render_plate(rng, region, style=style)
+    span = []
+    plate, text, corners = render.render_plate(rng, region, style=style, span=span)
     ph, pw = plate.shape[:2]
     # Plate in a small scene at high resolution, then a crop around it as a finder would cut it:
     # axis-aligned box with a jittered margin, or a quad near the true corners (rectified).
@@ -185,10 +186,10 @@ def reader_sample(seed, i, style=1):
     x0, y0 = quad.min(0)
     x1, y1 = quad.max(0)
     bw, bh = x1 - x0, y1 - y0
-    if style >= 3 and region == "us" and rng.random() < (0.55 if style == 3 else 0.7):
+    if style >= 3 and region == "us" and rng.random() < (0.7 if style == 4 else 0.55):
         # The whole plate, as in crops of plates: from a little inside its edges to a little
         # outside, so that the registration often runs close to the crop's sides.
-        mx = (rng.uniform(-0.02, 0.08, 2) if style == 3 else rng.uniform(-0.005, 0.06, 2)) * bw
+        mx = (rng.uniform(-0.005, 0.06, 2) if style == 4 else rng.uniform(-0.02, 0.08, 2)) * bw
         my = rng.uniform(-0.03, 0.10, 2) * bh
         box = np.array([[x0 - mx[0], y0 - my[0]], [x1 + mx[1], y0 - my[0]],
                         [x1 + mx[1], y1 + my[1]], [x0 - mx[0], y1 + my[1]]])
@@ -199,6 +200,20 @@ def reader_sample(seed, i, style=1):
                         [x1 + mx[1], y1 + my[1]], [x0 - mx[0], y1 + my[1]]])
     else:
         box = quad + rng.normal(0, 0.025, (4, 2)) * np.array([bw, bh])
+    if style == 5:
+        # The crop keeps the whole registration, with at least 1.5% of the plate's width beside
+        # it: a character cut in half but still in the label taught earlier readers to drop
+        # characters at the crop's sides.
+        box = box.astype(np.float64)
+        for side, frac in ((0, span[0] / pw), (1, span[1] / pw)):
+            top = quad[0] + frac * (quad[1] - quad[0])
+            bottom = quad[3] + frac * (quad[2] - quad[3])
+            if side == 0:
+                lim = min(top[0], bottom[0]) - 0.015 * bw
+                box[[0, 3], 0] = np.minimum(box[[0, 3], 0], lim)
+            else:
+                lim = max(top[0], bottom[0]) + 0.015 * bw
+                box[[1, 2], 0] = np.maximum(box[[1, 2], 0], lim)
     crop = _crop_quad(scene, box, 256, 128 if region == "us" else 56)
     crop = degrade_mild(rng, crop) if style >= 3 and rng.random() < 0.55 else degrade(rng, crop)
     grey = cv2.cvtColor(crop, cv2.COLOR_BGR2GRAY)

@@ -12,6 +12,7 @@ corners of the plate (top-left, top-right, bottom-right, bottom-left) in the ima
 
 import functools
 import os
+import re
 
 import cv2
 import numpy as np
@@ -212,7 +213,7 @@ def _background(rng, W, H, light, style=1):
         for _ in range(int(rng.integers(1, 5))):
             # style 4: scenery mostly in the plate's own tone, as on real plates (a dark blob
             # under dark lettering hides it).
-            c = _color(rng, light if rng.random() < (0.7 if style < 4 else 0.92) else not light)
+            c = _color(rng, light if rng.random() < (0.92 if style == 4 else 0.7) else not light)
             cx, cy = int(rng.integers(0, W)), int(rng.integers(0, H))
             ax, ay = int(rng.integers(W // 10, W // 2)), int(rng.integers(H // 10, H // 2))
             cv2.ellipse(img, (cx, cy), (ax, ay), float(rng.uniform(0, 180)), 0, 360, c, -1)
@@ -244,7 +245,7 @@ def _sticker(rng, img, x, y, w, h):
         _paint(img, mask, x + w // 8, y + h // 6, w * 3 // 4, h * 2 // 3, _contrasting(rng, c))
 
 
-def render_us(rng, text, splits, style=1):
+def render_us(rng, text, splits, style=1, span=None):
     """style 1: the first training stage. style 2 (the second stage) adds what the first model
     got wrong on real plates: narrower characters (squarer 0s, unlike D), more stacked
     characters, and small graphics right beside the registration. style 3 (third stage) looks
@@ -253,7 +254,10 @@ def render_us(rng, text, splits, style=1):
     often saturated coloured lettering (blue, red, maroon, green) on light plates, and the
     registration spread across the plate (often from edge to edge). style 4 spreads it further
     still (78-99% of the plate's width) and draws some plates' 1 as a plain bar and 0 as an O,
-    as many states' lettering does."""
+    as many states' lettering does. If `span` is a list, the registration's left and right x
+    (plate pixels) are appended to it. style 5 is style 3 with the two letters it read worst on real
+    plates drawn more often and in plate shapes: I with serifs (half the condensed-face plates;
+    the sans faces' plain bar made the reader see I as 1, the serifs as T) and W."""
     W, H = 400, 200
     light = rng.random() < (0.82 if style < 3 else 0.9)
     img, bg = _background(rng, W, H, light, style)
@@ -270,8 +274,9 @@ def render_us(rng, text, splits, style=1):
         font = MAIN_FONTS_OK[int(rng.integers(len(MAIN_FONTS_OK)))]
     # style 4: many states' plate lettering draws the digit 1 as a plain bar (the shape of I in
     # a sans face) and the digit 0 as round as an O; the label keeps the digit.
-    bar_one = style >= 4 and condensed and rng.random() < 0.4
-    round_zero = style >= 4 and rng.random() < 0.2
+    bar_one = style == 4 and condensed and rng.random() < 0.4
+    round_zero = style == 4 and rng.random() < 0.2
+    serif_i = style == 5 and condensed and rng.random() < 0.5
 
     # Header (state name) and footer (slogan).
     if rng.random() < 0.9:
@@ -305,7 +310,7 @@ def render_us(rng, text, splits, style=1):
     squash = rng.uniform(0.7, 1.25) if style == 1 else rng.uniform(0.5, 1.1)
     drawn = [g.replace("1", "I") if bar_one else g for g in groups]
     drawn = [g.replace("0", "O") if round_zero else g for g in drawn]
-    masks = [text_mask(font, g) for g in drawn]
+    masks = [_group_mask(font, g, serif_i) for g in drawn]
     if style >= 3 and rng.random() < 0.3:  # stroke weight: thinner or heavier than the face
         k = int(rng.integers(2, 5))
         op = cv2.erode if rng.random() < 0.5 else cv2.dilate
@@ -320,7 +325,7 @@ def render_us(rng, text, splits, style=1):
     avail = W * rng.uniform(0.75, 0.94)
     if style >= 3:
         # Real plates spread the registration across the plate: often text from edge to edge.
-        avail = W * (rng.uniform(0.7, 0.98) if style == 3 else rng.uniform(0.78, 0.99))
+        avail = W * (rng.uniform(0.78, 0.99) if style == 4 else rng.uniform(0.7, 0.98))
         if total < avail and len(text) >= 5:
             f = min(avail / total, 1.1 / squash, 1.5)
             widths = [int(w * f) for w in widths]
@@ -337,6 +342,7 @@ def render_us(rng, text, splits, style=1):
     x0_text = x
     if stacked_left:
         x = _stacked(rng, img, x, top, char_h, fg) + 6
+    reg_x0 = x
     sep_kind = rng.choice(["space", "dash", "dot", "logo"], p=[0.5, 0.2, 0.15, 0.15])
     outline = rng.random() < 0.08
     for i, (m, w) in enumerate(zip(masks, widths)):
@@ -361,6 +367,8 @@ def render_us(rng, text, splits, style=1):
                     pts = rng.integers(-r, r + 1, (5, 2)) + np.array([cx, cy])
                     cv2.fillPoly(img, [pts.astype(np.int32)], c)
             x += sep
+    if span is not None:
+        span += [reg_x0, x]
     if stacked_right:
         _stacked(rng, img, x + 6, top, char_h, fg)
     if style >= 2 and rng.random() < 0.3:  # a small graphic right beside the text
@@ -408,7 +416,7 @@ def _rounded_rect(img, x0, y0, x1, y1, r, color, t):
         cv2.ellipse(img, (cx, cy), (r, r), a, 0, 90, color, t)
 
 
-def render_eu(rng, text, splits, style=1):
+def render_eu(rng, text, splits, style=1, span=None):
     """style 2 adds older national layouts (a coat of arms over the country code instead of the
     blue band, a dash between district and number) and thinner, narrower strokes, whose M the
     style-1 reader took for H."""
@@ -458,6 +466,8 @@ def render_eu(rng, text, splits, style=1):
         sep = int(sep * f)
         total = sum(widths) + sep * (len(groups) - 1)
     x = int(x0 + (W - x0 - 8 - total) / 2)
+    if span is not None:
+        span += [x, x + total]
     emblem = rng.random() < 0.5
     for i, (m, w) in enumerate(zip(masks, widths)):
         _paint(img, m, x, top, w, char_h, fg)
@@ -475,10 +485,49 @@ def render_eu(rng, text, splits, style=1):
     return img
 
 
-def render_plate(rng, region, text=None, splits=None, style=1):
+def _serif_i_mask(font):
+    """The letter I as plate faces draw it: a bar with serifs at the top and bottom."""
+    bar = text_mask(font, "I")
+    h, s = bar.shape
+    s = max(s, h // 12)
+    arm, t = max(1, int(s * 0.9)), max(2, int(s * 0.8))
+    m = np.zeros((h, s + 2 * arm), np.uint8)
+    m[:, arm:arm + s] = 255
+    m[:t, :] = 255
+    m[-t:, :] = 255
+    return m
+
+
+def _group_mask(font, text, serif_i=False):
+    """text_mask of a group of characters; with serif_i, its Is drawn with serifs."""
+    if not serif_i or "I" not in text:
+        return text_mask(font, text)
+    cap = text_mask(font, "H").shape[0]
+    parts = [_serif_i_mask(font) if p == "I" else text_mask(font, p)
+             for p in re.split("(I)", text) if p]
+    parts = [cv2.resize(p, (max(1, int(p.shape[1] * cap / p.shape[0])), cap)) for p in parts]
+    gap = np.zeros((cap, max(1, int(cap * 0.12))), np.uint8)
+    out = [parts[0]]
+    for p in parts[1:]:
+        out += [gap, p]
+    return np.hstack(out)
+
+
+def render_plate(rng, region, text=None, splits=None, style=1, span=None):
+    """See the module's docstring; `span`, if a list, receives the registration's left and right
+    x in plate pixels."""
     if text is None:
         text, splits = random_registration(rng, region)
-    img = render_us(rng, text, splits, style) if region == "us" else render_eu(rng, text, splits, style)
+        if style == 5 and region == "us" and rng.random() < 0.4:
+            # More of the letters read worst (I, W) in place of other letters.
+            letters = [i for i, c in enumerate(text) if c.isalpha()]
+            if letters:
+                i = letters[int(rng.integers(len(letters)))]
+                text = text[:i] + ("I" if rng.random() < 0.65 else "W") + text[i + 1:]
+    if region == "us":
+        img = render_us(rng, text, splits, style, span)
+    else:
+        img = render_eu(rng, text, splits, style, span)
     h, w = img.shape[:2]
     corners = np.array([[0, 0], [w, 0], [w, h], [0, h]], np.float32)
     return img, text, corners
