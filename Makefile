@@ -81,10 +81,15 @@ train-recognizer:
 	  --tag reader3 --style 3 --init $$(ls $(RECOGNIZER_OUT)/reader2_best.pt 2>/dev/null || echo $(RECOGNIZER_OUT)/reader2_final.pt) \
 	  --lr 5e-4 --warmup 100 --steps 3600 --batch 48 --workers 1 --threads 1 --measure-every 200 \
 	  $$(test -f $(RECOGNIZER_MEASURE)/groundtruth.csv && echo --measure $(RECOGNIZER_MEASURE))
+	nice -n 15 /usr/bin/python3 tools/recognizer/train_reader.py --out $(RECOGNIZER_OUT) \
+	  --tag reader5 --style 5 --init $$(ls $(RECOGNIZER_OUT)/reader3_best.pt 2>/dev/null || echo $(RECOGNIZER_OUT)/reader3_final.pt) \
+	  --lr 4e-4 --warmup 100 --steps 3000 --batch 48 --workers 1 --threads 1 --measure-every 200 \
+	  $$(test -f $(RECOGNIZER_MEASURE)/groundtruth.csv && echo --measure $(RECOGNIZER_MEASURE))
 	nice -n 15 /usr/bin/python3 tools/recognizer/train_finder.py --out $(RECOGNIZER_OUT) \
 	  --steps 1200 --workers 1 --threads 1
 	/usr/bin/python3 tools/recognizer/export.py --out models/recognizer \
 	  --reader $$(ls $(RECOGNIZER_OUT)/reader3_best.pt 2>/dev/null || echo $(RECOGNIZER_OUT)/reader3_final.pt) \
+	  --more-readers $(RECOGNIZER_OUT)/reader5_final.pt \
 	  --finder $(RECOGNIZER_OUT)/finder_final.pt
 	/usr/bin/python3 tools/recognizer/generate.py --testdata src/recognize/testdata --seed 7
 

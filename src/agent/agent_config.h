@@ -64,7 +64,7 @@ struct AgentConfig {
   int64_t read_timeout_ms = 10000;
   int plate_batch_max = 50;
   int64_t plate_batch_interval_ms = 5000;
-  // The plate-recognition models (reader.onnx, finder.onnx) for alpr cameras. Empty:
+  // The plate-recognition models (reader.onnx, reader2.onnx, finder.onnx) for alpr cameras. Empty:
   // $CANVASS_MODEL_DIR, else the source tree's models/recognizer (recognize::DefaultModelDir).
   std::string model_dir;
   std::vector<CameraConfig> cameras;

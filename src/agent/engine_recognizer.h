@@ -27,8 +27,8 @@
 namespace canvass::agent {
 
 struct EngineRecognizerOptions {
-  // Holds reader.onnx and finder.onnx. Empty: recognize::DefaultModelDir() ($CANVASS_MODEL_DIR,
-  // else the source tree's models/recognizer).
+  // Holds reader.onnx (and reader2.onnx, ...) and finder.onnx. Empty:
+  // recognize::DefaultModelDir() ($CANVASS_MODEL_DIR, else the source tree's models/recognizer).
   std::string model_dir;
   // Plate-format rules: "us" or "eu" (CameraConfig::plate_region).
   std::string region = "us";

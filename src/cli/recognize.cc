@@ -111,7 +111,8 @@ void AddRecognizeCommand(CLI::App& app, Runner* run) {
   cmd->add_flag("--json", f->json, "one JSON object per image and line");
   cmd->add_option("--region", f->region, "plate-format rules: us or eu (default us)");
   cmd->add_option("--models", f->models,
-                  "directory of reader.onnx and finder.onnx (default: $CANVASS_MODEL_DIR, else "
+                  "directory of reader.onnx (reader2.onnx, ...) and finder.onnx (default: "
+                  "$CANVASS_MODEL_DIR, else "
                   "the source tree's models/recognizer)");
   cmd->add_flag("--crop", f->crop, "the images are plate crops: read them, do not search");
   cmd->add_option("--threads", f->threads, "inference threads (default 1; 0: all cores)");

@@ -219,9 +219,27 @@ struct Engine::Impl {
     return out;
   }
 
-  // Reads several cuts of one plate with every reader and pools the readings (PoolReadings).
-  std::vector<TextCandidate> ReadPooled(const std::vector<cv::Mat>& cuts, Region region) {
-    return PoolReadings(Read(cuts, region), options.max_candidates);
+  // Reads the cuts of several plates with every reader (all cuts in one batch per network) and
+  // pools each plate's readings (PoolReadings): one ranking per plate.
+  std::vector<std::vector<TextCandidate>> ReadPlates(
+      const std::vector<std::vector<cv::Mat>>& cuts_per_plate, Region region) {
+    std::vector<cv::Mat> all;
+    for (const auto& cuts : cuts_per_plate) all.insert(all.end(), cuts.begin(), cuts.end());
+    std::vector<std::vector<TextCandidate>> out(cuts_per_plate.size());
+    if (all.empty()) return out;
+    std::vector<std::vector<TextCandidate>> read = Read(all, region);  // reader-major
+    size_t first = 0;
+    for (size_t j = 0; j < cuts_per_plate.size(); ++j) {
+      std::vector<std::vector<TextCandidate>> mine;
+      for (size_t r = 0; r < readers.size(); ++r) {
+        for (size_t k = 0; k < cuts_per_plate[j].size(); ++k) {
+          mine.push_back(std::move(read[r * all.size() + first + k]));
+        }
+      }
+      out[j] = PoolReadings(mine, options.max_candidates);
+      first += cuts_per_plate[j].size();
+    }
+    return out;
   }
 };
 
@@ -285,7 +303,7 @@ PlateResult Engine::ReadCropUnchecked(const Image& image, Region region) {
     if (grey.cols - 2 * dx < 8 || grey.rows - 2 * dy < 4) break;
     cuts.push_back(grey(cv::Rect(dx, dy, grey.cols - 2 * dx, grey.rows - 2 * dy)));
   }
-  std::vector<TextCandidate> readings = impl_->ReadPooled(cuts, region);
+  std::vector<TextCandidate> readings = std::move(impl_->ReadPlates({cuts}, region)[0]);
   PlateResult r;
   r.box = Box{0, 0, image.width, image.height};
   r.confidence = readings.empty() ? 0 : readings[0].confidence;
@@ -314,23 +332,35 @@ std::vector<PlateResult> Engine::RecognizeUnchecked(const Image& image, Region r
   }
   std::vector<Verdict> second = impl_->Verify(grey, again);
 
-  struct Found {
-    PlateResult result;
-    double rank;
-  };
-  std::vector<Found> found;
+  // The accepted plates, each cut with the trained margins, then with wider ones (the box may be
+  // tight); all of them read in one batch.
+  std::vector<size_t> accepted;
+  std::vector<std::vector<cv::Mat>> cuts;
   for (size_t i = 0; i < second.size(); ++i) {
     float p = (first_p[i] + second[i].probability) / 2;
     if (p < kMinPlateProbability) continue;
     const cv::RotatedRect& plate = second[i].plate;
     if (plate.size.width < 16 || plate.size.height < 6) continue;
-    // The plate with the trained margins, then with wider ones (the box may be tight).
-    std::vector<cv::Mat> cuts;
+    accepted.push_back(i);
+    cuts.emplace_back();
     for (int k = 0; k < impl_->options.reads_per_plate; ++k) {
-      cuts.push_back(CropRotated(grey, Grow(plate, kCropGrowW + 0.04f * k, kCropGrowH + 0.1f * k),
-                                 cv::Size(kReaderW, kReaderH)));
+      cuts.back().push_back(CropRotated(
+          grey, Grow(plate, kCropGrowW + 0.04f * k, kCropGrowH + 0.1f * k),
+          cv::Size(kReaderW, kReaderH)));
     }
-    std::vector<TextCandidate> readings = impl_->ReadPooled(cuts, region);
+  }
+  std::vector<std::vector<TextCandidate>> read = impl_->ReadPlates(cuts, region);
+
+  struct Found {
+    PlateResult result;
+    double rank;
+  };
+  std::vector<Found> found;
+  for (size_t a = 0; a < accepted.size(); ++a) {
+    const size_t i = accepted[a];
+    float p = (first_p[i] + second[i].probability) / 2;
+    const cv::RotatedRect& plate = second[i].plate;
+    std::vector<TextCandidate>& readings = read[a];
     if (readings.empty() || readings[0].text.size() < 2) continue;
     if (readings[0].confidence < impl_->options.min_confidence) continue;
     cv::Rect b = plate.boundingRect() & cv::Rect(0, 0, grey.cols, grey.rows);

@@ -2,7 +2,11 @@
 the same outputs as torch.
 
   /usr/bin/python3 tools/recognizer/export.py --reader build/recognizer/reader_best.pt \
+      [--more-readers build/recognizer/reader5_final.pt ...] \
       --finder build/recognizer/finder_final.pt --out models/recognizer
+
+Further readers become reader2.onnx, reader3.onnx, ... (the engine reads with all of them); any
+readerN.onnx beyond them is removed, so that a stale one is not loaded.
 
 torch 1.13's exporter puts Identity nodes on some initializers; OpenCV 4.6 cannot import those,
 so they are removed (their consumers read the initializer directly). Opset 11.
@@ -61,6 +65,7 @@ def export(model, shape, path):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--reader", required=True)
+    ap.add_argument("--more-readers", nargs="*", default=[])
     ap.add_argument("--finder", required=True)
     ap.add_argument("--out", required=True)
     a = ap.parse_args()
@@ -69,6 +74,14 @@ def main():
     r = models.Reader()
     r.load_state_dict(torch.load(a.reader)["model"])
     export(r, (1, 1, 32, 128), os.path.join(a.out, "reader.onnx"))
+    for n, path in enumerate(a.more_readers, start=2):
+        r = models.Reader()
+        r.load_state_dict(torch.load(path)["model"])
+        export(r, (1, 1, 32, 128), os.path.join(a.out, f"reader{n}.onnx"))
+    n = len(a.more_readers) + 2
+    while os.path.exists(os.path.join(a.out, f"reader{n}.onnx")):
+        os.remove(os.path.join(a.out, f"reader{n}.onnx"))
+        n += 1
     f = models.Finder()
     f.load_state_dict(torch.load(a.finder)["model"])
     export(f, (4, 1, 24, 96), os.path.join(a.out, "finder.onnx"))
