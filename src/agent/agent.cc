@@ -41,7 +41,9 @@ void Agent::RefreshDevice(DeviceApi& api, CameraRunner& runner, const CameraConf
 
 PlateRecognizer* Agent::OpenRecognizer(const CameraConfig& cam) {
   if (models_failed_) return nullptr;
-  auto r = EngineRecognizer::Open({.model_dir = config_.model_dir, .region = cam.plate_region});
+  auto r = EngineRecognizer::Open({.model_dir = config_.model_dir,
+                                   .region = cam.plate_region,
+                                   .reads_per_plate = config_.plate_reads_per_plate});
   if (!r.ok()) {
     models_failed_ = true;
     spdlog::error("plate recognition is off: {}; the alpr cameras record motion clips only "

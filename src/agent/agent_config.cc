@@ -120,6 +120,7 @@ StatusOr<AgentConfig> ParseAgentConfig(const std::string& text) {
   a.Read("plate_batch_max", &c.plate_batch_max);
   a.Read("plate_batch_interval_ms", &c.plate_batch_interval_ms);
   a.Read("model_dir", &c.model_dir);
+  a.Read("plate_reads_per_plate", &c.plate_reads_per_plate);
   CANVASS_RETURN_IF_ERROR(a.Finish());
   if (c.server.rfind("http://", 0) != 0) {
     return InvalidArgumentError("agent.server must be an http:// URL such as http://127.0.0.1:8080");
@@ -139,6 +140,9 @@ StatusOr<AgentConfig> ParseAgentConfig(const std::string& text) {
   }
   if (c.plate_batch_max < 1 || c.plate_batch_max > 1000) {
     return InvalidArgumentError("agent.plate_batch_max must be 1 to 1000");
+  }
+  if (c.plate_reads_per_plate < 1 || c.plate_reads_per_plate > 4) {
+    return InvalidArgumentError("agent.plate_reads_per_plate must be 1 to 4");
   }
 
   const toml::array* cams = root["camera"].as_array();

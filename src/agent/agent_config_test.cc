@@ -44,6 +44,23 @@ TEST(AgentConfig, ReadsTheModelDir) {
       "[[camera]]\nname=\"a\"\nsource=\"x\"\ndevice_token=\"cvd_1\"\n");
   ASSERT_TRUE(c.ok()) << c.status().ToString();
   EXPECT_EQ(c->model_dir, "/opt/canvass/models");
+  EXPECT_EQ(c->plate_reads_per_plate, 2);
+}
+
+TEST(AgentConfig, ReadsAndBoundsPlateReadsPerPlate) {
+  auto config = [](const std::string& value) {
+    return ParseAgentConfig("[agent]\ndata_dir = \"/tmp/a\"\nplate_reads_per_plate = " + value +
+                            "\n[[camera]]\nname=\"a\"\nsource=\"x\"\ndevice_token=\"cvd_1\"\n");
+  };
+  auto one = config("1");
+  ASSERT_TRUE(one.ok()) << one.status().ToString();
+  EXPECT_EQ(one->plate_reads_per_plate, 1);
+  for (const char* bad : {"0", "5", "-1"}) {
+    auto c = config(bad);
+    ASSERT_FALSE(c.ok()) << bad;
+    EXPECT_NE(c.status().message().find("agent.plate_reads_per_plate"), std::string::npos)
+        << bad << ": " << c.status().ToString();
+  }
 }
 
 TEST(AgentConfig, SaysWhatIsWrong) {

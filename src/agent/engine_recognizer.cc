@@ -56,7 +56,8 @@ StatusOr<std::unique_ptr<EngineRecognizer>> EngineRecognizer::Open(
   CANVASS_ASSIGN_OR_RETURN(recognize::Region region, recognize::ParseRegion(options.region));
   CANVASS_ASSIGN_OR_RETURN(std::unique_ptr<recognize::Engine> engine,
                            recognize::Engine::Open({.model_dir = options.model_dir,
-                                                    .min_confidence = options.min_confidence}));
+                                                    .min_confidence = options.min_confidence,
+                                                    .reads_per_plate = options.reads_per_plate}));
   return std::make_unique<EngineRecognizer>(std::move(engine), region);
 }
 

@@ -37,6 +37,8 @@ struct EngineRecognizerOptions {
   // are mostly of other text on or near the plate (a 0.11 "0C8X1" from the slogan line of a
   // plate read at 0.97 in engine_recognizer_test).
   double min_confidence = 0.5;
+  // recognize::EngineOptions::reads_per_plate.
+  int reads_per_plate = recognize::EngineOptions{}.reads_per_plate;
 };
 
 // The engine's view of an agent frame (the same borrowed buffer, field by field).

@@ -257,7 +257,9 @@ def render_us(rng, text, splits, style=1, span=None):
     as many states' lettering does. If `span` is a list, the registration's left and right x
     (plate pixels) are appended to it. style 5 is style 3 with the two letters it read worst on real
     plates drawn more often and in plate shapes: I with serifs (half the condensed-face plates;
-    the sans faces' plain bar made the reader see I as 1, the serifs as T) and W."""
+    the sans faces' plain bar made the reader see I as 1, the serifs as T) and W. style 6 is
+    style 5 with more clutter right beside the registration (stacked characters, graphics), which
+    the style-5 reader read as extra characters."""
     W, H = 400, 200
     light = rng.random() < (0.82 if style < 3 else 0.9)
     img, bg = _background(rng, W, H, light, style)
@@ -276,7 +278,7 @@ def render_us(rng, text, splits, style=1, span=None):
     # a sans face) and the digit 0 as round as an O; the label keeps the digit.
     bar_one = style == 4 and condensed and rng.random() < 0.4
     round_zero = style == 4 and rng.random() < 0.2
-    serif_i = style == 5 and condensed and rng.random() < 0.5
+    serif_i = style in (5, 6) and condensed and rng.random() < 0.5
 
     # Header (state name) and footer (slogan).
     if rng.random() < 0.9:
@@ -317,7 +319,7 @@ def render_us(rng, text, splits, style=1, span=None):
         masks = [op(m, np.ones((k, k), np.uint8)) for m in masks]
     widths = [int(m.shape[1] / m.shape[0] * char_h * squash) for m in masks]
     sep = int(char_h * rng.uniform(0.15, 0.6))
-    stacked_p = 0.1 if style == 1 else 0.2
+    stacked_p = 0.1 if style == 1 else (0.35 if style == 6 else 0.2)
     stacked_left = rng.random() < stacked_p
     stacked_right = rng.random() < stacked_p
     extra = (int(char_h * 0.45) + 6) * (stacked_left + stacked_right)
@@ -371,7 +373,8 @@ def render_us(rng, text, splits, style=1, span=None):
         span += [reg_x0, x]
     if stacked_right:
         _stacked(rng, img, x + 6, top, char_h, fg)
-    if style >= 2 and rng.random() < 0.3:  # a small graphic right beside the text
+    graphic_p = 0.5 if style == 6 else 0.3
+    if style >= 2 and rng.random() < graphic_p:  # a small graphic right beside the text
         r = int(char_h * rng.uniform(0.2, 0.45))
         gx = x0_text - r - int(rng.integers(4, 14)) if rng.random() < 0.5 else x + r + int(rng.integers(4, 14))
         gy = top + char_h // 2 + int(rng.integers(-char_h // 4, char_h // 4 + 1))
@@ -518,7 +521,7 @@ def render_plate(rng, region, text=None, splits=None, style=1, span=None):
     x in plate pixels."""
     if text is None:
         text, splits = random_registration(rng, region)
-        if style == 5 and region == "us" and rng.random() < 0.4:
+        if style in (5, 6) and region == "us" and rng.random() < 0.4:
             # More of the letters read worst (I, W) in place of other letters.
             letters = [i for i, c in enumerate(text) if c.isalpha()]
             if letters:
