@@ -273,7 +273,7 @@ StatusOr<int64_t> Outbox::EnqueueClip(const std::string& camera, const std::stri
   item.ended_at_us = ended_at_us;
   item.e2ee = e2ee;
   CANVASS_RETURN_IF_ERROR(fs_->Rename(file, Path("queue", item.payload)));
-  if (fs_->Exists(file + ".json")) fs_->RemoveFile(file + ".json").IgnoreError();  // its note
+  fs_->RemoveFile(file + ".json").IgnoreError();  // its recording note, if it was noted
   CANVASS_RETURN_IF_ERROR(WriteMetaLocked("queue", item));  // syncs queue/ too
   queue_[item.seq] = item;
   used_bytes_ += item.size_bytes;

@@ -6,11 +6,7 @@
 
 #include "agent/agent_test_util.h"
 #include "media/probe.h"
-#include "media/video_writer.h"
-
-extern "C" {
-#include <libavutil/frame.h>
-}
+#include "media/synthetic_video.h"
 
 namespace canvass::agent {
 namespace {
@@ -54,17 +50,7 @@ TEST(Outbox, ARecordingCutShortByACrashIsRecoveredAndQueued) {
   {
     auto box = *Outbox::Open(FileSystem::Posix(), dir.path(), 1 << 30);
     const std::string rec = box->TempPath(".mp4");
-    auto w = media::VideoFileWriter::Open(
-        {.path = rec, .width = 160, .height = 120, .fps = 10, .fragmented = true});
-    ASSERT_TRUE(w.ok()) << w.status().ToString();
-    for (int i = 0; i < 40; ++i) {
-      AVFrame* f = (*w)->frame();
-      for (int y = 0; y < 120; ++y) {
-        for (int x = 0; x < 160; ++x) f->data[0][y * f->linesize[0] + x] = (x + 4 * i) & 255;
-      }
-      ASSERT_TRUE((*w)->WriteFrame(i).ok());
-    }
-    ASSERT_TRUE((*w)->Finish().ok());
+    ASSERT_TRUE(media::WriteSyntheticVideo(rec, media::FragmentedRecording()).ok());
     std::filesystem::resize_file(rec, std::filesystem::file_size(rec) * 6 / 10);
     ASSERT_TRUE(box->NoteRecording(rec, "porch", testing::kT0us, /*e2ee=*/true).ok());
     // A recording whose first packet never reached the disk: nothing to recover.

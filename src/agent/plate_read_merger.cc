@@ -68,9 +68,10 @@ bool PlateReadMerger::SameVehicle(const std::string& a_raw, const std::string& b
 // A plate that grows across the frames comes toward the camera; one that shrinks goes away.
 // Under 15% either way (a vehicle crossing the picture) says neither.
 std::string PlateReadMerger::Direction(const Track& t) {
+  if (t.seen.size() < 2) return "";
   const PlateCandidate& first = t.seen.front().read;
   const PlateCandidate& last = t.seen.back().read;
-  if (t.seen.size() < 2 || first.height <= 0 || last.height <= 0) return "";
+  if (first.height <= 0 || last.height <= 0) return "";
   const double growth = static_cast<double>(last.height) / first.height;
   if (growth >= 1.15) return "toward";
   if (growth <= 1 / 1.15) return "away";

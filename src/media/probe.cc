@@ -233,22 +233,36 @@ StatusOr<VideoInfo> ProbeVideoFile(const std::string& path) {
   return info;
 }
 
+namespace {
+
+struct ContainerNames {
+  std::string_view container, extension, mime_type;
+};
+// The containers ProbeVideo names, with their file name extension and MIME type.
+constexpr ContainerNames kContainers[] = {
+    {"mp4", ".mp4", "video/mp4"},
+    {"mov", ".mov", "video/quicktime"},
+    {"matroska", ".mkv", "video/x-matroska"},
+    {"mpegts", ".ts", "video/mp2t"},
+    {"avi", ".avi", "video/x-msvideo"},
+};
+constexpr ContainerNames kUnknownContainer = {"", ".bin", "application/octet-stream"};
+
+const ContainerNames& NamesOf(std::string_view container) {
+  for (const ContainerNames& c : kContainers) {
+    if (c.container == container) return c;
+  }
+  return kUnknownContainer;
+}
+
+}  // namespace
+
 std::string ContainerFileExtension(std::string_view container) {
-  if (container == "mp4") return ".mp4";
-  if (container == "mov") return ".mov";
-  if (container == "matroska") return ".mkv";
-  if (container == "mpegts") return ".ts";
-  if (container == "avi") return ".avi";
-  return ".bin";
+  return std::string(NamesOf(container).extension);
 }
 
 std::string ContainerMimeType(std::string_view container) {
-  if (container == "mp4") return "video/mp4";
-  if (container == "mov") return "video/quicktime";
-  if (container == "matroska") return "video/x-matroska";
-  if (container == "mpegts") return "video/mp2t";
-  if (container == "avi") return "video/x-msvideo";
-  return "application/octet-stream";
+  return std::string(NamesOf(container).mime_type);
 }
 
 }  // namespace canvass::media

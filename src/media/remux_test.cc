@@ -9,11 +9,7 @@
 #include <string>
 
 #include "media/probe.h"
-#include "media/video_writer.h"
-
-extern "C" {
-#include <libavutil/frame.h>
-}
+#include "media/synthetic_video.h"
 
 namespace canvass::media {
 namespace {
@@ -29,18 +25,8 @@ class RemuxTest : public ::testing::Test {
 
   // 4 s at 10 fps, a key frame a second, fragmented as the agent records.
   std::string WriteFragmented(const std::string& name) {
-    auto w = VideoFileWriter::Open({.path = File(name), .width = 160, .height = 120, .fps = 10,
-                                    .fragmented = true,
-                                    .creation_time = "2030-03-17T17:46:41.000000Z"});
-    EXPECT_TRUE(w.ok()) << w.status().ToString();
-    for (int i = 0; i < 40; ++i) {
-      AVFrame* f = (*w)->frame();
-      for (int y = 0; y < 120; ++y) {
-        for (int x = 0; x < 160; ++x) f->data[0][y * f->linesize[0] + x] = (x + 4 * i) & 255;
-      }
-      EXPECT_TRUE((*w)->WriteFrame(i).ok());
-    }
-    EXPECT_TRUE((*w)->Finish().ok());
+    Status s = WriteSyntheticVideo(File(name), FragmentedRecording());
+    EXPECT_TRUE(s.ok()) << s.ToString();
     return File(name);
   }
 

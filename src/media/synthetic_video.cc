@@ -106,7 +106,8 @@ Status WriteUnchecked(const std::string& path, const SyntheticVideoOptions& o) {
                                                                .width = o.width,
                                                                .height = o.height,
                                                                .fps = o.fps,
-                                                               .gop_frames = o.gop_frames}));
+                                                               .gop_frames = o.gop_frames,
+                                                               .fragmented = o.fragmented}));
   const cv::Mat background = DrawBackground(o.width, o.height, o.seed);
   cv::Mat img;
   cv::Mat yuv;
@@ -187,6 +188,16 @@ std::string RandomPlate(uint64_t& state) {
 }
 
 }  // namespace
+
+SyntheticVideoOptions FragmentedRecording() {
+  return {.width = 160,
+          .height = 120,
+          .fps = 10,
+          .duration_ms = 4000,
+          .objects = {SyntheticObject{}},
+          .noise = 4,
+          .fragmented = true};
+}
 
 Status WriteSyntheticVideo(const std::string& path, const SyntheticVideoOptions& o) {
   if (o.duration_ms < 1 || o.duration_ms > 600000) {

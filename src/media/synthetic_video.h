@@ -52,10 +52,15 @@ struct SyntheticVideoOptions {
   bool night = false;          // a dark picture; vehicles get headlights
   int noise = 0;               // per-pixel sensor noise amplitude, 0 to 32 grey levels
   uint32_t seed = 1;           // the background's texture
+  bool fragmented = false;     // MP4 only: fragmented, as the agent records (VideoFileWriter)
 };
 
 // Writes the video to `path`, replacing it; a partial file is removed on failure.
 Status WriteSyntheticVideo(const std::string& path, const SyntheticVideoOptions& options);
+
+// 4 s of 160x120 at 10 fps (40 frames, a key frame a second, a box crossing), fragmented as the
+// agent records: the recording the crash-recovery tests cut short.
+SyntheticVideoOptions FragmentedRecording();
 
 struct TownSceneOptions {
   int width = 1280;

@@ -41,6 +41,17 @@ float CharPrior(Region region, int k) {
 
 bool IsDigit(int k) { return k < 10; }
 
+// Best first (ties by text), at most max_candidates: the order of every ranking returned here.
+std::vector<TextCandidate> BestFirst(std::vector<TextCandidate> out, int max_candidates) {
+  std::sort(out.begin(), out.end(), [](const TextCandidate& a, const TextCandidate& b) {
+    return a.confidence != b.confidence ? a.confidence > b.confidence : a.text < b.text;
+  });
+  if (out.size() > static_cast<size_t>(std::max(0, max_candidates))) {
+    out.resize(std::max(0, max_candidates));
+  }
+  return out;
+}
+
 template <typename F>
 void ForEachFormat(Region region, F f) {
   if (region == Region::kUs) {
@@ -183,11 +194,7 @@ std::vector<TextCandidate> RankReadings(const std::vector<CharSlot>& slots, Regi
     double w = FitsRegionFormat(text, region) ? 1.0 : OffFormatWeight(region);
     out.push_back({text, std::min(1.0, p * w)});
   }
-  std::sort(out.begin(), out.end(), [](const TextCandidate& a, const TextCandidate& b) {
-    return a.confidence != b.confidence ? a.confidence > b.confidence : a.text < b.text;
-  });
-  if (out.size() > static_cast<size_t>(max_candidates)) out.resize(max_candidates);
-  return out;
+  return BestFirst(std::move(out), max_candidates);
 }
 
 std::vector<TextCandidate> PoolReadings(const std::vector<std::vector<TextCandidate>>& readings,
@@ -202,13 +209,7 @@ std::vector<TextCandidate> PoolReadings(const std::vector<std::vector<TextCandid
   std::vector<TextCandidate> out;
   out.reserve(best.size());
   for (const auto& [text, conf] : best) out.push_back({text, conf});
-  std::sort(out.begin(), out.end(), [](const TextCandidate& a, const TextCandidate& b) {
-    return a.confidence != b.confidence ? a.confidence > b.confidence : a.text < b.text;
-  });
-  if (out.size() > static_cast<size_t>(std::max(0, max_candidates))) {
-    out.resize(std::max(0, max_candidates));
-  }
-  return out;
+  return BestFirst(std::move(out), max_candidates);
 }
 
 }  // namespace canvass::recognize

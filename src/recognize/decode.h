@@ -38,9 +38,10 @@ std::vector<TextCandidate> RankReadings(const std::vector<CharSlot>& slots, Regi
                                         int max_candidates);
 
 // One ranking from several readings of the same plate (each cut of it, by each reader): a text's
-// confidence is the highest any reading gave it; best first (ties by text), at most `max_candidates`. The most
-// confident cut is usually the one that neither cuts into the characters nor takes in clutter
-// beside them; averaging instead penalised a text that only the better cut read.
+// confidence is the highest any reading gave it; best first (ties by text), at most
+// `max_candidates`. The most confident reading is usually of the cut that neither cuts into the
+// characters nor takes in clutter beside them; averaging instead penalised a text that only the
+// better cut read.
 std::vector<TextCandidate> PoolReadings(const std::vector<std::vector<TextCandidate>>& readings,
                                         int max_candidates);
 

@@ -333,14 +333,18 @@ std::vector<PlateResult> Engine::RecognizeUnchecked(const Image& image, Region r
 
   // The accepted plates, each cut with the trained margins, then with wider ones (the box may be
   // tight); all of them read in one batch.
-  std::vector<size_t> accepted;
+  struct Accepted {
+    cv::RotatedRect plate;
+    float probability;  // the mean of the finder's two looks
+  };
+  std::vector<Accepted> accepted;
   std::vector<std::vector<cv::Mat>> cuts;
   for (size_t i = 0; i < second.size(); ++i) {
     float p = (first_p[i] + second[i].probability) / 2;
     if (p < kMinPlateProbability) continue;
     const cv::RotatedRect& plate = second[i].plate;
     if (plate.size.width < 16 || plate.size.height < 6) continue;
-    accepted.push_back(i);
+    accepted.push_back({plate, p});
     cuts.emplace_back();
     for (int k = 0; k < impl_->options.reads_per_plate; ++k) {
       cuts.back().push_back(CropRotated(
@@ -356,9 +360,7 @@ std::vector<PlateResult> Engine::RecognizeUnchecked(const Image& image, Region r
   };
   std::vector<Found> found;
   for (size_t a = 0; a < accepted.size(); ++a) {
-    const size_t i = accepted[a];
-    float p = (first_p[i] + second[i].probability) / 2;
-    const cv::RotatedRect& plate = second[i].plate;
+    const auto& [plate, p] = accepted[a];
     std::vector<TextCandidate>& readings = read[a];
     if (readings.empty() || readings[0].text.size() < 2) continue;
     if (readings[0].confidence < impl_->options.min_confidence) continue;
