@@ -6,6 +6,7 @@
 #include <cinttypes>
 #include <cstdio>
 #include <set>
+#include <utility>
 
 #include "common/sha256.h"
 #include "common/time_format.h"
@@ -47,12 +48,23 @@ std::string Serialize(const OutboxItem& i) {
   return json::serialize(o) + "\n";
 }
 
-StatusOr<OutboxItem> Parse(const std::string& text) {
+// `read` takes the fields out of the JSON object in `text`; text that is not a JSON object, or a
+// field missing or of the wrong type, is DataLoss naming `what`.
+template <typename F>
+auto FromJsonObject(const std::string& text, const std::string& what, F read)
+    -> StatusOr<decltype(read(std::declval<const json::object&>()))> {
   boost::system::error_code ec;
   json::value v = json::parse(text, ec);
-  if (ec || !v.is_object()) return DataLossError("outbox item is not JSON");
+  if (ec || !v.is_object()) return DataLossError(what + " is not a JSON object");
   try {
-    const json::object& o = v.as_object();
+    return read(v.as_object());
+  } catch (const std::exception& e) {
+    return DataLossError(what + " is malformed: " + e.what());
+  }
+}
+
+StatusOr<OutboxItem> Parse(const std::string& text) {
+  return FromJsonObject(text, "outbox item", [](const json::object& o) {
     OutboxItem i;
     i.seq = o.at("seq").to_number<int64_t>();
     i.kind = KindFrom(o.at("kind").as_string());
@@ -66,9 +78,7 @@ StatusOr<OutboxItem> Parse(const std::string& text) {
     i.e2ee = o.at("e2ee").as_bool();
     i.sealed = o.at("sealed").as_bool();
     return i;
-  } catch (const std::exception& e) {
-    return DataLossError(std::string("outbox item is malformed: ") + e.what());
-  }
+  });
 }
 
 // What NoteRecording wrote beside a recording.
@@ -79,16 +89,10 @@ struct RecordingNote {
 };
 
 StatusOr<RecordingNote> ParseRecordingNote(const std::string& text) {
-  boost::system::error_code ec;
-  json::value v = json::parse(text, ec);
-  if (ec || !v.is_object()) return DataLossError("not JSON");
-  try {
-    const json::object& o = v.as_object();
+  return FromJsonObject(text, "recording note", [](const json::object& o) {
     return RecordingNote{std::string(o.at("camera").as_string()),
                          o.at("started_at_us").to_number<int64_t>(), o.at("e2ee").as_bool()};
-  } catch (const std::exception& e) {
-    return DataLossError(e.what());
-  }
+  });
 }
 
 }  // namespace
