@@ -26,13 +26,44 @@ double Iou(const cv::Rect& a, const cv::Rect& b) {
   return uni > 0 ? inter / uni : 0;
 }
 
-// Proposals at one scale; `scale` maps back to the picture's pixels.
-void FindAtScale(const cv::Mat& grey, double scale, const CandidateFinderOptions& o,
-                 std::vector<Proposal>* out) {
+// Where a picture has strong vertical edges: Sobel in x, Otsu's threshold (255 = edge).
+cv::Mat VerticalEdges(const cv::Mat& grey) {
   cv::Mat dx, edges, bin;
   cv::Sobel(grey, dx, CV_16S, 1, 0, 3);
   cv::convertScaleAbs(dx, edges);
   cv::threshold(edges, bin, 0, 255, cv::THRESH_BINARY | cv::THRESH_OTSU);
+  return bin;
+}
+
+// Adds the contour's rotated rectangle to `out` if it has a plate's size and shape: at least
+// min_width (picture pixels) wide, at most 60% of the picture, long side over short side within
+// [min_aspect, max_aspect], filling at least min_fill of its rectangle. Its edge density (the
+// share of `edges` set within its box) ranks it.
+struct Shape {
+  double min_aspect, max_aspect, min_fill;
+};
+void Propose(const std::vector<cv::Point>& contour, const cv::Mat& edges, double scale,
+             const CandidateFinderOptions& o, const Shape& shape, std::vector<Proposal>* out) {
+  cv::Rect b = cv::boundingRect(contour);
+  if (b.width < o.min_width / scale || b.height < 6 || b.width > edges.cols * 0.6) return;
+  cv::RotatedRect r = Normalise(cv::minAreaRect(contour));
+  double w = r.size.width, h = r.size.height;
+  if (h < 5 || w / h < shape.min_aspect || w / h > shape.max_aspect) return;
+  double fill = cv::contourArea(contour) / std::max(1.0, w * h);
+  if (fill < shape.min_fill) return;
+  b &= cv::Rect(0, 0, edges.cols, edges.rows);
+  double density = cv::mean(edges(b))[0] / 255.0;
+  r.center *= scale;
+  r.size.width *= scale;
+  r.size.height *= scale;
+  out->push_back({r, density});
+}
+
+// Rows of characters: the vertical edges closed with a wide flat kernel (joins a plate's
+// characters into one blob), opened (drops thin lines). `scale` maps back to the picture.
+void FindCharacterRows(const cv::Mat& grey, double scale, const CandidateFinderOptions& o,
+                       std::vector<Proposal>* out) {
+  cv::Mat bin = VerticalEdges(grey);
   cv::Mat closed;
   cv::morphologyEx(bin, closed, cv::MORPH_CLOSE,
                    cv::getStructuringElement(cv::MORPH_RECT, cv::Size(17, 3)));
@@ -40,21 +71,25 @@ void FindAtScale(const cv::Mat& grey, double scale, const CandidateFinderOptions
                    cv::getStructuringElement(cv::MORPH_RECT, cv::Size(5, 5)));
   std::vector<std::vector<cv::Point>> contours;
   cv::findContours(closed, contours, cv::RETR_EXTERNAL, cv::CHAIN_APPROX_SIMPLE);
-  const double min_w = o.min_width / scale;
-  for (const auto& c : contours) {
-    cv::Rect b = cv::boundingRect(c);
-    if (b.width < min_w || b.height < 6 || b.width > grey.cols * 0.6) continue;
-    cv::RotatedRect r = Normalise(cv::minAreaRect(c));
-    double w = r.size.width, h = r.size.height;
-    if (h < 5 || w / h < 1.3 || w / h > 8) continue;
-    double fill = cv::contourArea(c) / std::max(1.0, w * h);
-    if (fill < 0.3) continue;
-    b &= cv::Rect(0, 0, grey.cols, grey.rows);
-    double density = cv::mean(bin(b))[0] / 255.0;
-    r.center *= scale;
-    r.size.width *= scale;
-    r.size.height *= scale;
-    out->push_back({r, density});
+  for (const auto& c : contours) Propose(c, bin, scale, o, {1.3, 8, 0.3}, out);
+}
+
+// Plate backgrounds: regions brighter than their neighbourhood (adaptive mean threshold over
+// 31x31 pixels, 8 grey levels above the mean), nearly rectangular (85% of their rotated
+// rectangle, the characters being holes inside), of a plate's aspect. They find the plates whose
+// characters' edges merge with the car's around them (lamps, bumper lines) into one blob too big
+// for FindCharacterRows, and give a tighter box where that blob spilled past the plate.
+void FindPlateBackgrounds(const cv::Mat& grey, const CandidateFinderOptions& o,
+                          std::vector<Proposal>* out) {
+  cv::Mat bright;
+  cv::adaptiveThreshold(grey, bright, 255, cv::ADAPTIVE_THRESH_MEAN_C, cv::THRESH_BINARY, 31, -8);
+  cv::Mat edges = VerticalEdges(grey);
+  std::vector<std::vector<cv::Point>> contours;
+  cv::findContours(bright, contours, cv::RETR_EXTERNAL, cv::CHAIN_APPROX_SIMPLE);
+  std::vector<Proposal> found;
+  for (const auto& c : contours) Propose(c, edges, 1.0, o, {1.5, 7, 0.85}, &found);
+  for (const Proposal& p : found) {
+    if (p.edge_density >= 0.05) out->push_back(p);  // a blank panel is no plate
   }
 }
 
@@ -62,10 +97,11 @@ void FindAtScale(const cv::Mat& grey, double scale, const CandidateFinderOptions
 
 std::vector<Proposal> FindCandidates(const cv::Mat& grey, const CandidateFinderOptions& options) {
   std::vector<Proposal> all;
-  FindAtScale(grey, 1.0, options, &all);
+  FindCharacterRows(grey, 1.0, options, &all);
   cv::Mat half;
   cv::resize(grey, half, cv::Size(), 0.5, 0.5, cv::INTER_AREA);
-  FindAtScale(half, 2.0, options, &all);
+  FindCharacterRows(half, 2.0, options, &all);
+  FindPlateBackgrounds(grey, options, &all);
   std::sort(all.begin(), all.end(),
             [](const Proposal& a, const Proposal& b) { return a.edge_density > b.edge_density; });
   std::vector<Proposal> kept;

@@ -1,6 +1,7 @@
 // The classical first stage of plate finding: where a picture has the dense vertical edges of a
-// row of characters. Cheap (about 15-25 ms for 1280x720 on one core) and generous: it proposes
-// most plates along with many things that are not plates, which the finder CNN then sorts out.
+// row of characters, or a bright rectangle of a plate's shape. Cheap (about 20-30 ms for 1280x720
+// on one core) and generous: it proposes most plates along with many things that are not plates,
+// which the finder CNN then sorts out.
 //
 // Internal to src/recognize (this header includes OpenCV's).
 #pragma once
@@ -25,10 +26,14 @@ struct CandidateFinderOptions {
 
 // Proposals for an 8-bit grey picture, densest first, overlapping ones merged.
 //
-// Method: Sobel in x, Otsu's threshold, closing with a wide flat kernel (joins the characters of
-// a plate into one blob), opening (drops thin lines), external contours filtered by size, aspect
-// (1.3 to 8) and fill (at least 30% of the rotated rectangle). Run at full scale and at half scale
-// so that both small and large plates close into single blobs.
+// Method, character rows: Sobel in x, Otsu's threshold, closing with a wide flat kernel (joins the
+// characters of a plate into one blob), opening (drops thin lines), external contours filtered by
+// size, aspect (1.3 to 8) and fill (at least 30% of the rotated rectangle); run at full scale and
+// at half scale so that both small and large plates close into single blobs. Plate backgrounds:
+// an adaptive threshold keeps what is brighter than its neighbourhood; external contours that
+// fill 85% of their rotated rectangle, of aspect 1.5 to 7, with some vertical edges inside. The
+// second finds plates whose characters' edges merge with the car's (lamps, bumper lines) into one
+// blob, and a tighter box where such a blob spilled past the plate.
 std::vector<Proposal> FindCandidates(const cv::Mat& grey, const CandidateFinderOptions& options);
 
 }  // namespace canvass::recognize
