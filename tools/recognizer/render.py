@@ -259,7 +259,8 @@ def render_us(rng, text, splits, style=1, span=None):
     plates drawn more often and in plate shapes: I with serifs (half the condensed-face plates;
     the sans faces' plain bar made the reader see I as 1, the serifs as T) and W. style 6 is
     style 5 with more clutter right beside the registration (stacked characters, graphics), which
-    the style-5 reader read as extra characters."""
+    the style-5 reader read as extra characters. style 7 draws US plates as style 5 does (its
+    changes are to EU plates: render_eu)."""
     W, H = 400, 200
     light = rng.random() < (0.82 if style < 3 else 0.9)
     img, bg = _background(rng, W, H, light, style)
@@ -278,7 +279,7 @@ def render_us(rng, text, splits, style=1, span=None):
     # a sans face) and the digit 0 as round as an O; the label keeps the digit.
     bar_one = style == 4 and condensed and rng.random() < 0.4
     round_zero = style == 4 and rng.random() < 0.2
-    serif_i = style in (5, 6) and condensed and rng.random() < 0.5
+    serif_i = style in (5, 6, 7) and condensed and rng.random() < 0.5
 
     # Header (state name) and footer (slogan).
     if rng.random() < 0.9:
@@ -422,7 +423,9 @@ def _rounded_rect(img, x0, y0, x1, y1, r, color, t):
 def render_eu(rng, text, splits, style=1, span=None):
     """style 2 adds older national layouts (a coat of arms over the country code instead of the
     blue band, a dash between district and number) and thinner, narrower strokes, whose M the
-    style-1 reader took for H."""
+    style-1 reader took for H. style 7 draws M as European plate lettering does (upright stems,
+    a V that stops near half height: _plate_m_mask) on 60% of plates, and puts an M in 40% of
+    registrations: every earlier reader read the real plates' M as H."""
     W, H = 520, 112
     yellow = rng.random() < 0.12
     bgc = (30, 200, 240) if yellow else (int(rng.integers(215, 256)),) * 3
@@ -454,7 +457,8 @@ def render_eu(rng, text, splits, style=1, span=None):
         prev = s
     char_h = int(H * rng.uniform(0.62, 0.78))
     top = (H - char_h) // 2 + int(rng.integers(-4, 5))
-    masks = [text_mask(font, g) for g in groups]
+    plate_m = style == 7 and rng.random() < 0.6
+    masks = [_group_mask(font, g, plate_m=plate_m) for g in groups]
     if style >= 2 and rng.random() < 0.5:  # thinner strokes
         k = int(rng.integers(2, 7))
         masks = [cv2.erode(m, np.ones((k, k), np.uint8)) for m in masks]
@@ -501,13 +505,38 @@ def _serif_i_mask(font):
     return m
 
 
-def _group_mask(font, text, serif_i=False):
-    """text_mask of a group of characters; with serif_i, its Is drawn with serifs."""
-    if not serif_i or "I" not in text:
+def _plate_m_mask(font):
+    """The letter M as European plate lettering draws it (the German FE face and the faces
+    modelled on it): upright stems and a V that stops near half height, which the readers
+    trained on the system faces' M (V to the baseline) read as H."""
+    h_mask = text_mask(font, "H")
+    cap, hw = h_mask.shape
+    stem = max(2, int(np.count_nonzero(h_mask[cap // 4] > 127) / 2))  # H's two stems, one row
+    scale = 4
+    w = int(hw * 1.12) * scale
+    s, hh = stem * scale, cap * scale
+    depth = int(hh * 0.55)
+    m = np.zeros((hh, w), np.uint8)
+    m[:, :s] = 255
+    m[:, w - s:] = 255
+    cx = w // 2
+    cv2.fillPoly(m, [np.array([[0, 0], [s, 0], [cx + s // 2, depth], [cx - s // 2, depth]],
+                              np.int32)], 255)
+    cv2.fillPoly(m, [np.array([[w - s, 0], [w, 0], [cx + s // 2, depth], [cx - s // 2, depth]],
+                              np.int32)], 255)
+    return cv2.resize(m, (w // scale, cap), interpolation=cv2.INTER_AREA)
+
+
+def _group_mask(font, text, serif_i=False, plate_m=False):
+    """text_mask of a group of characters; with serif_i, its Is drawn with serifs; with
+    plate_m, its Ms as plate lettering draws them (_plate_m_mask)."""
+    special = ("I" if serif_i else "") + ("M" if plate_m else "")
+    if not special or not any(c in text for c in special):
         return text_mask(font, text)
     cap = text_mask(font, "H").shape[0]
-    parts = [_serif_i_mask(font) if p == "I" else text_mask(font, p)
-             for p in re.split("(I)", text) if p]
+    shapes = {"I": _serif_i_mask, "M": _plate_m_mask}
+    parts = [shapes[p](font) if p in special else text_mask(font, p)
+             for p in re.split(f"([{special}])", text) if p]
     parts = [cv2.resize(p, (max(1, int(p.shape[1] * cap / p.shape[0])), cap)) for p in parts]
     gap = np.zeros((cap, max(1, int(cap * 0.12))), np.uint8)
     out = [parts[0]]
@@ -521,12 +550,18 @@ def render_plate(rng, region, text=None, splits=None, style=1, span=None):
     x in plate pixels."""
     if text is None:
         text, splits = random_registration(rng, region)
-        if style in (5, 6) and region == "us" and rng.random() < 0.4:
+        if style in (5, 6, 7) and region == "us" and rng.random() < 0.4:
             # More of the letters read worst (I, W) in place of other letters.
             letters = [i for i, c in enumerate(text) if c.isalpha()]
             if letters:
                 i = letters[int(rng.integers(len(letters)))]
                 text = text[:i] + ("I" if rng.random() < 0.65 else "W") + text[i + 1:]
+        if style == 7 and region == "eu" and rng.random() < 0.4:
+            # More M, the letter the EU readers read worst (as H).
+            letters = [i for i, c in enumerate(text) if c.isalpha()]
+            if letters:
+                i = letters[int(rng.integers(len(letters)))]
+                text = text[:i] + "M" + text[i + 1:]
     if region == "us":
         img = render_us(rng, text, splits, style, span)
     else:
