@@ -206,6 +206,23 @@ std::vector<TextCandidate> PoolReadings(const std::vector<std::vector<TextCandid
       if (!inserted) it->second = std::max(it->second, c.confidence);
     }
   }
+  // The right-end correction, shortest texts first (a chain of extensions moves along).
+  std::vector<std::string> by_length;
+  for (const auto& [text, conf] : best) by_length.push_back(text);
+  std::stable_sort(by_length.begin(), by_length.end(),
+                   [](const std::string& a, const std::string& b) { return a.size() < b.size(); });
+  for (const std::string& text : by_length) {
+    double& shorter = best[text];
+    double* longer = nullptr;
+    for (auto it = best.lower_bound(text); it != best.end() && it->first.starts_with(text); ++it) {
+      if (it->first.size() == text.size() + 1 && (!longer || it->second > *longer)) {
+        longer = &it->second;
+      }
+    }
+    if (longer && *longer < shorter && *longer >= kRightEndRatio * shorter) {
+      std::swap(*longer, shorter);
+    }
+  }
   std::vector<TextCandidate> out;
   out.reserve(best.size());
   for (const auto& [text, conf] : best) out.push_back({text, conf});

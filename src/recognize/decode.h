@@ -42,6 +42,13 @@ std::vector<TextCandidate> RankReadings(const std::vector<CharSlot>& slots, Regi
 // `max_candidates`. The most confident reading is usually of the cut that neither cuts into the
 // characters nor takes in clutter beside them; averaging instead penalised a text that only the
 // better cut read.
+//
+// One correction: where a text and the same text with one more character at its right end both
+// stand, the longer holding at least kRightEndRatio of the shorter's confidence, they trade
+// confidences (the longer goes first). The readers drop a plate's last character far more often
+// than they invent one there (on the US crops, 10 of the misses had dropped it, none had added
+// one); at the left end both errors are common, and no such rule helps.
+inline constexpr double kRightEndRatio = 0.7;
 std::vector<TextCandidate> PoolReadings(const std::vector<std::vector<TextCandidate>>& readings,
                                         int max_candidates);
 

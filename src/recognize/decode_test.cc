@@ -130,6 +130,31 @@ TEST(PoolReadings, TiesGoByText) {
   EXPECT_EQ(r[0].text, "A1");
 }
 
+TEST(PoolReadings, GivesTheTextWithOneMoreCharacterAtTheRightEndTheLead) {
+  // One cut read the last A, the other dropped it at a slightly higher confidence.
+  auto r = PoolReadings({{{"Z822A", 0.50}, {"Z922A", 0.03}}, {{"Z822AA", 0.45}}}, 10);
+  ASSERT_EQ(r.size(), 3u);
+  EXPECT_EQ(r[0].text, "Z822AA");
+  EXPECT_DOUBLE_EQ(r[0].confidence, 0.50);
+  EXPECT_EQ(r[1].text, "Z822A");
+  EXPECT_DOUBLE_EQ(r[1].confidence, 0.45);
+  // Of several one-character extensions, the most confident takes the lead.
+  r = PoolReadings({{{"TENKAR", 0.5}, {"TENKARX", 0.36}}, {{"TENKARA", 0.4}}}, 10);
+  EXPECT_EQ(r[0].text, "TENKARA");
+}
+
+TEST(PoolReadings, KeepsAClearlyBetterShorterTextAndTheLeftEndAlone) {
+  // Far less confident (under kRightEndRatio of the shorter): no change.
+  auto r = PoolReadings({{{"6DZG261", 0.9}}, {{"6DZG2618", 0.5}}}, 10);
+  EXPECT_EQ(r[0].text, "6DZG261");
+  // One more character at the left end: both errors are common there; no change.
+  r = PoolReadings({{{"DZG261", 0.5}}, {{"6DZG261", 0.45}}}, 10);
+  EXPECT_EQ(r[0].text, "DZG261");
+  // Two more characters: no change.
+  r = PoolReadings({{{"DZG261", 0.5}}, {{"DZG26188", 0.45}}}, 10);
+  EXPECT_EQ(r[0].text, "DZG261");
+}
+
 TEST(FitsRegionFormat, KnowsSlovakAndUsSerials) {
   EXPECT_TRUE(FitsRegionFormat("BA123AB", Region::kEu));
   EXPECT_FALSE(FitsRegionFormat("BA1238B", Region::kEu));
