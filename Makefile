@@ -62,7 +62,7 @@ bench-http: build
 	scripts/setup.sh --bench
 	bench/http_json_bench.sh build/release
 
-# Plate recognizer: synthetic data, training on CPU (niced, ~1.5 h on two cores), ONNX export into
+# Plate recognizer: synthetic data, training on CPU (niced, ~2 h on two cores), ONNX export into
 # models/recognizer (models/recognizer/MODELS.md). `check` never trains; it runs the committed
 # models. The real crops in ../shared/datasets only choose the checkpoint (never trained on).
 RECOGNIZER_OUT ?= build/recognizer
@@ -85,11 +85,15 @@ train-recognizer:
 	  --tag reader5 --style 5 --init $$(ls $(RECOGNIZER_OUT)/reader3_best.pt 2>/dev/null || echo $(RECOGNIZER_OUT)/reader3_final.pt) \
 	  --lr 4e-4 --warmup 100 --steps 3000 --batch 48 --workers 1 --threads 1 --measure-every 200 \
 	  $$(test -f $(RECOGNIZER_MEASURE)/groundtruth.csv && echo --measure $(RECOGNIZER_MEASURE))
+	nice -n 15 /usr/bin/python3 tools/recognizer/train_reader.py --out $(RECOGNIZER_OUT) \
+	  --tag reader7 --style 7 --init $(RECOGNIZER_OUT)/reader5_final.pt \
+	  --lr 2e-4 --warmup 50 --steps 1200 --batch 48 --workers 1 --threads 1 --measure-every 200 \
+	  $$(test -f $(RECOGNIZER_MEASURE)/groundtruth.csv && echo --measure $(RECOGNIZER_MEASURE))
 	nice -n 15 /usr/bin/python3 tools/recognizer/train_finder.py --out $(RECOGNIZER_OUT) \
 	  --steps 1200 --workers 1 --threads 1
 	/usr/bin/python3 tools/recognizer/export.py --out models/recognizer \
 	  --reader $$(ls $(RECOGNIZER_OUT)/reader3_best.pt 2>/dev/null || echo $(RECOGNIZER_OUT)/reader3_final.pt) \
-	  --more-readers $(RECOGNIZER_OUT)/reader5_final.pt \
+	  --more-readers $(RECOGNIZER_OUT)/reader7_final.pt \
 	  --finder $(RECOGNIZER_OUT)/finder_final.pt
 	/usr/bin/python3 tools/recognizer/generate.py --testdata src/recognize/testdata --seed 7
 
