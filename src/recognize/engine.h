@@ -72,9 +72,9 @@ struct EngineOptions {
   double min_confidence = 0.1;
   // Cuts of each plate (with different margins) that every reader of the model directory reads,
   // pooled into one ranking (a text's confidence is the best any reading gave it). Each cut is
-  // one more pass of every reader. With the committed models a second cut reads 85.2% of the
-  // real US crops instead of 82.7% and 84 EU scenes of 108 instead of 83, at 33 ms a 1280x720
-  // frame instead of 26 (docs/benchmarks.md).
+  // one more pass of every reader. With the committed models a second cut reads 86.3% of the
+  // real US crops instead of 83.9% (EU scenes: 90 of 108 instead of 91), at 39 ms a 1280x720
+  // frame instead of 30 (docs/benchmarks.md).
   int reads_per_plate = 2;
   // Candidate boxes the finder CNN looks at per picture (the most edge-dense first); bounds the
   // cost of a cluttered frame.
