@@ -59,31 +59,30 @@ void Propose(const std::vector<cv::Point>& contour, const cv::Mat& edges, double
   out->push_back({r, density});
 }
 
-// Rows of characters: the vertical edges closed with a wide flat kernel (joins a plate's
-// characters into one blob), opened (drops thin lines). `scale` maps back to the picture.
-void FindCharacterRows(const cv::Mat& grey, double scale, const CandidateFinderOptions& o,
+// Rows of characters: the vertical edges (VerticalEdges) closed with a wide flat kernel (joins a
+// plate's characters into one blob), opened (drops thin lines). `scale` maps back to the picture.
+void FindCharacterRows(const cv::Mat& edges, double scale, const CandidateFinderOptions& o,
                        std::vector<Proposal>* out) {
-  cv::Mat bin = VerticalEdges(grey);
   cv::Mat closed;
-  cv::morphologyEx(bin, closed, cv::MORPH_CLOSE,
+  cv::morphologyEx(edges, closed, cv::MORPH_CLOSE,
                    cv::getStructuringElement(cv::MORPH_RECT, cv::Size(17, 3)));
   cv::morphologyEx(closed, closed, cv::MORPH_OPEN,
                    cv::getStructuringElement(cv::MORPH_RECT, cv::Size(5, 5)));
   std::vector<std::vector<cv::Point>> contours;
   cv::findContours(closed, contours, cv::RETR_EXTERNAL, cv::CHAIN_APPROX_SIMPLE);
-  for (const auto& c : contours) Propose(c, bin, scale, o, {1.3, 8, 0.3}, out);
+  for (const auto& c : contours) Propose(c, edges, scale, o, {1.3, 8, 0.3}, out);
 }
 
 // Plate backgrounds: regions brighter than their neighbourhood (adaptive mean threshold over
 // 31x31 pixels, 8 grey levels above the mean), nearly rectangular (85% of their rotated
 // rectangle, the characters being holes inside), of a plate's aspect. They find the plates whose
 // characters' edges merge with the car's around them (lamps, bumper lines) into one blob too big
-// for FindCharacterRows, and give a tighter box where that blob spilled past the plate.
-void FindPlateBackgrounds(const cv::Mat& grey, const CandidateFinderOptions& o,
-                          std::vector<Proposal>* out) {
+// for FindCharacterRows, and give a tighter box where that blob spilled past the plate. `edges`:
+// the picture's VerticalEdges.
+void FindPlateBackgrounds(const cv::Mat& grey, const cv::Mat& edges,
+                          const CandidateFinderOptions& o, std::vector<Proposal>* out) {
   cv::Mat bright;
   cv::adaptiveThreshold(grey, bright, 255, cv::ADAPTIVE_THRESH_MEAN_C, cv::THRESH_BINARY, 31, -8);
-  cv::Mat edges = VerticalEdges(grey);
   std::vector<std::vector<cv::Point>> contours;
   cv::findContours(bright, contours, cv::RETR_EXTERNAL, cv::CHAIN_APPROX_SIMPLE);
   std::vector<Proposal> found;
@@ -97,11 +96,12 @@ void FindPlateBackgrounds(const cv::Mat& grey, const CandidateFinderOptions& o,
 
 std::vector<Proposal> FindCandidates(const cv::Mat& grey, const CandidateFinderOptions& options) {
   std::vector<Proposal> all;
-  FindCharacterRows(grey, 1.0, options, &all);
+  const cv::Mat edges = VerticalEdges(grey);
+  FindCharacterRows(edges, 1.0, options, &all);
   cv::Mat half;
   cv::resize(grey, half, cv::Size(), 0.5, 0.5, cv::INTER_AREA);
-  FindCharacterRows(half, 2.0, options, &all);
-  FindPlateBackgrounds(grey, options, &all);
+  FindCharacterRows(VerticalEdges(half), 2.0, options, &all);
+  FindPlateBackgrounds(grey, edges, options, &all);
   std::sort(all.begin(), all.end(),
             [](const Proposal& a, const Proposal& b) { return a.edge_density > b.edge_density; });
   std::vector<Proposal> kept;
