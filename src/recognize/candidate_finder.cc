@@ -37,10 +37,10 @@ cv::Mat VerticalEdges(const cv::Mat& grey) {
 
 // Adds the contour's rotated rectangle to `out` if it has a plate's size and shape: at least
 // min_width (picture pixels) wide, at most 60% of the picture, long side over short side within
-// [min_aspect, max_aspect], filling at least min_fill of its rectangle. Its edge density (the
-// share of `edges` set within its box) ranks it.
+// [min_aspect, max_aspect], filling at least min_fill of its rectangle, and at least min_density
+// of its box set in `edges`. That edge density ranks it.
 struct Shape {
-  double min_aspect, max_aspect, min_fill;
+  double min_aspect, max_aspect, min_fill, min_density;
 };
 void Propose(const std::vector<cv::Point>& contour, const cv::Mat& edges, double scale,
              const CandidateFinderOptions& o, const Shape& shape, std::vector<Proposal>* out) {
@@ -53,6 +53,7 @@ void Propose(const std::vector<cv::Point>& contour, const cv::Mat& edges, double
   if (fill < shape.min_fill) return;
   b &= cv::Rect(0, 0, edges.cols, edges.rows);
   double density = cv::mean(edges(b))[0] / 255.0;
+  if (density < shape.min_density) return;
   r.center *= scale;
   r.size.width *= scale;
   r.size.height *= scale;
@@ -70,7 +71,7 @@ void FindCharacterRows(const cv::Mat& edges, double scale, const CandidateFinder
                    cv::getStructuringElement(cv::MORPH_RECT, cv::Size(5, 5)));
   std::vector<std::vector<cv::Point>> contours;
   cv::findContours(closed, contours, cv::RETR_EXTERNAL, cv::CHAIN_APPROX_SIMPLE);
-  for (const auto& c : contours) Propose(c, edges, scale, o, {1.3, 8, 0.3}, out);
+  for (const auto& c : contours) Propose(c, edges, scale, o, {1.3, 8, 0.3, 0}, out);
 }
 
 // Plate backgrounds: regions brighter than their neighbourhood (adaptive mean threshold over
@@ -85,11 +86,8 @@ void FindPlateBackgrounds(const cv::Mat& grey, const cv::Mat& edges,
   cv::adaptiveThreshold(grey, bright, 255, cv::ADAPTIVE_THRESH_MEAN_C, cv::THRESH_BINARY, 31, -8);
   std::vector<std::vector<cv::Point>> contours;
   cv::findContours(bright, contours, cv::RETR_EXTERNAL, cv::CHAIN_APPROX_SIMPLE);
-  std::vector<Proposal> found;
-  for (const auto& c : contours) Propose(c, edges, 1.0, o, {1.5, 7, 0.85}, &found);
-  for (const Proposal& p : found) {
-    if (p.edge_density >= 0.05) out->push_back(p);  // a blank panel is no plate
-  }
+  // At least 5% edge pixels inside: a blank panel is no plate.
+  for (const auto& c : contours) Propose(c, edges, 1.0, o, {1.5, 7, 0.85, 0.05}, out);
 }
 
 }  // namespace

@@ -59,6 +59,13 @@ TEST(FindCandidates, ProposesNothingOnABlankPicture) {
   EXPECT_TRUE(FindCandidates(grey, {}).empty());
 }
 
+// A light panel of a plate's shape with nothing on it (a blank sign, a window) is no plate.
+TEST(FindCandidates, ProposesNoBlankPanel) {
+  cv::Mat grey(360, 640, CV_8U, cv::Scalar(110));
+  cv::rectangle(grey, cv::Rect(250, 160, 140, 34), cv::Scalar(235), cv::FILLED);
+  EXPECT_TRUE(FindCandidates(grey, {}).empty());
+}
+
 TEST(FindCandidates, KeepsAtMostMaxProposals) {
   cv::Mat grey(720, 1280, CV_8U, cv::Scalar(110));
   for (int row = 0; row < 8; ++row) {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <iterator>
 #include <map>
 #include <queue>
 #include <set>
@@ -206,21 +207,17 @@ std::vector<TextCandidate> PoolReadings(const std::vector<std::vector<TextCandid
       if (!inserted) it->second = std::max(it->second, c.confidence);
     }
   }
-  // The right-end correction, shortest texts first (a chain of extensions moves along).
-  std::vector<std::string> by_length;
-  for (const auto& [text, conf] : best) by_length.push_back(text);
-  std::stable_sort(by_length.begin(), by_length.end(),
-                   [](const std::string& a, const std::string& b) { return a.size() < b.size(); });
-  for (const std::string& text : by_length) {
-    double& shorter = best[text];
+  // The right-end correction. The map's order puts a text right before the texts it begins, so
+  // the scan meets a text before its extensions (and a chain of extensions moves along).
+  for (auto t = best.begin(); t != best.end(); ++t) {
     double* longer = nullptr;
-    for (auto it = best.lower_bound(text); it != best.end() && it->first.starts_with(text); ++it) {
-      if (it->first.size() == text.size() + 1 && (!longer || it->second > *longer)) {
+    for (auto it = std::next(t); it != best.end() && it->first.starts_with(t->first); ++it) {
+      if (it->first.size() == t->first.size() + 1 && (!longer || it->second > *longer)) {
         longer = &it->second;
       }
     }
-    if (longer && *longer < shorter && *longer >= kRightEndRatio * shorter) {
-      std::swap(*longer, shorter);
+    if (longer && *longer < t->second && *longer >= kRightEndRatio * t->second) {
+      std::swap(*longer, t->second);
     }
   }
   std::vector<TextCandidate> out;

@@ -1,11 +1,11 @@
 // Plate recognition: finds licence plates in a picture and reads them.
 //
-// The pipeline (docs/design/recognize.md): a classical candidate finder (vertical edges, Otsu,
-// morphological closing) proposes boxes; a tiny CNN (finder.onnx) accepts or rejects each and
-// tightens it; the plate is cut out, deskewed and read by small CNNs trained with CTC
-// (reader.onnx, and reader2.onnx where present); plate-format rules of the region fix confusable
-// characters by position and rank the candidate readings. The networks run through OpenCV's dnn
-// module.
+// The pipeline (docs/design/recognize.md): a classical candidate finder (rows of vertical edges
+// closed into blobs, and light rectangles of a plate's shape) proposes boxes; a tiny CNN
+// (finder.onnx) accepts or rejects each and tightens it; the plate is cut out, deskewed and read
+// by small CNNs trained with CTC (reader.onnx, and reader2.onnx where present); plate-format
+// rules of the region fix confusable characters by position and rank the candidate readings.
+// The networks run through OpenCV's dnn module.
 //
 // Usage:
 //   CANVASS_ASSIGN_OR_RETURN(std::unique_ptr<recognize::Engine> engine,

@@ -200,7 +200,7 @@ def reader_sample(seed, i, style=1):
                         [x1 + mx[1], y1 + my[1]], [x0 - mx[0], y1 + my[1]]])
     else:
         box = quad + rng.normal(0, 0.025, (4, 2)) * np.array([bw, bh])
-    if style in (5, 6, 7):
+    if style in render.STYLE_5_FAMILY:
         # The crop keeps the whole registration, with at least 1.5% of the plate's width beside
         # it: a character cut in half but still in the label taught earlier readers to drop
         # characters at the crop's sides.

@@ -279,7 +279,7 @@ def render_us(rng, text, splits, style=1, span=None):
     # a sans face) and the digit 0 as round as an O; the label keeps the digit.
     bar_one = style == 4 and condensed and rng.random() < 0.4
     round_zero = style == 4 and rng.random() < 0.2
-    serif_i = style in (5, 6, 7) and condensed and rng.random() < 0.5
+    serif_i = style in STYLE_5_FAMILY and condensed and rng.random() < 0.5
 
     # Header (state name) and footer (slogan).
     if rng.random() < 0.9:
@@ -492,6 +492,13 @@ def render_eu(rng, text, splits, style=1, span=None):
     return img
 
 
+@functools.lru_cache(maxsize=None)
+def _cap_height(font):
+    """Height in mask pixels of the face's capitals (its H)."""
+    return text_mask(font, "H").shape[0]
+
+
+@functools.lru_cache(maxsize=None)  # a function of the font alone; callers never write to it
 def _serif_i_mask(font):
     """The letter I as plate faces draw it: a bar with serifs at the top and bottom."""
     bar = text_mask(font, "I")
@@ -505,6 +512,7 @@ def _serif_i_mask(font):
     return m
 
 
+@functools.lru_cache(maxsize=None)  # a function of the font alone; callers never write to it
 def _plate_m_mask(font):
     """The letter M as European plate lettering draws it (the German FE face and the faces
     modelled on it): upright stems and a V that stops near half height, which the readers
@@ -533,7 +541,7 @@ def _group_mask(font, text, serif_i=False, plate_m=False):
     special = ("I" if serif_i else "") + ("M" if plate_m else "")
     if not special or not any(c in text for c in special):
         return text_mask(font, text)
-    cap = text_mask(font, "H").shape[0]
+    cap = _cap_height(font)
     shapes = {"I": _serif_i_mask, "M": _plate_m_mask}
     parts = [shapes[p](font) if p in special else text_mask(font, p)
              for p in re.split(f"([{special}])", text) if p]
@@ -545,23 +553,27 @@ def _group_mask(font, text, serif_i=False, plate_m=False):
     return np.hstack(out)
 
 
+def _replace_a_letter(rng, text, letter):
+    """`text` with one of its letters, drawn at random, replaced by `letter()` (called after the
+    draw); unchanged if it has no letter."""
+    letters = [i for i, c in enumerate(text) if c.isalpha()]
+    if not letters:
+        return text
+    i = letters[int(rng.integers(len(letters)))]
+    return text[:i] + letter() + text[i + 1:]
+
+
 def render_plate(rng, region, text=None, splits=None, style=1, span=None):
     """See the module's docstring; `span`, if a list, receives the registration's left and right
     x in plate pixels."""
     if text is None:
         text, splits = random_registration(rng, region)
-        if style in (5, 6, 7) and region == "us" and rng.random() < 0.4:
+        if style in STYLE_5_FAMILY and region == "us" and rng.random() < 0.4:
             # More of the letters read worst (I, W) in place of other letters.
-            letters = [i for i, c in enumerate(text) if c.isalpha()]
-            if letters:
-                i = letters[int(rng.integers(len(letters)))]
-                text = text[:i] + ("I" if rng.random() < 0.65 else "W") + text[i + 1:]
+            text = _replace_a_letter(rng, text, lambda: "I" if rng.random() < 0.65 else "W")
         if style == 7 and region == "eu" and rng.random() < 0.4:
             # More M, the letter the EU readers read worst (as H).
-            letters = [i for i, c in enumerate(text) if c.isalpha()]
-            if letters:
-                i = letters[int(rng.integers(len(letters)))]
-                text = text[:i] + "M" + text[i + 1:]
+            text = _replace_a_letter(rng, text, lambda: "M")
     if region == "us":
         img = render_us(rng, text, splits, style, span)
     else:
@@ -570,6 +582,9 @@ def render_plate(rng, region, text=None, splits=None, style=1, span=None):
     corners = np.array([[0, 0], [w, 0], [w, h], [0, h]], np.float32)
     return img, text, corners
 
+
+# Styles built on style 5 (serif I, more I and W, crops that keep the whole registration).
+STYLE_5_FAMILY = (5, 6, 7)
 
 MAIN_FONTS_OK = available(MAIN_FONTS)
 EU_FONTS_OK = available(EU_FONTS)
